@@ -1,0 +1,125 @@
+//! Stage 3: the chronological index of the incidents: what is going on now,
+//! the years, the services, and each incident's neighbours. Holds indices
+//! into the incident list (newest first), never copies.
+
+use crate::content::model::{Incident, Phase};
+use chrono::{DateTime, Datelike, Duration};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// The indexes every page is rendered from.
+pub struct Archive<'a> {
+    /// All incidents, newest start first.
+    pub incidents: &'a [Incident],
+    /// Build time, which decides what is ongoing or upcoming.
+    pub now: DateTime<Tz>,
+    /// Ongoing incidents (oldest start first), then upcoming ones (soonest first).
+    pub current: Vec<usize>,
+    /// Incidents by year of their start, each newest first; years ascending.
+    pub years: BTreeMap<i32, Vec<usize>>,
+    /// Incidents by service key, each newest first.
+    pub services: BTreeMap<String, Vec<usize>>,
+}
+
+impl<'a> Archive<'a> {
+    /// Indexes `incidents` (already sorted newest first) at time `now`.
+    pub fn new(incidents: &'a [Incident], now: DateTime<Tz>) -> Self {
+        let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+        let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut ongoing = Vec::new();
+        let mut upcoming = Vec::new();
+        for (i, incident) in incidents.iter().enumerate() {
+            years.entry(incident.start.year()).or_default().push(i);
+            for key in &incident.services {
+                services.entry(key.clone()).or_default().push(i);
+            }
+            match incident.phase(now) {
+                Phase::Ongoing => ongoing.push(i),
+                Phase::Upcoming => upcoming.push(i),
+                Phase::Resolved => {}
+            }
+        }
+        ongoing.reverse();
+        upcoming.reverse();
+        ongoing.extend(upcoming);
+        Archive { incidents, now, current: ongoing, years, services }
+    }
+
+    /// The older neighbour (previous) and newer neighbour (next) of incident `i`.
+    pub fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
+        let older = self.incidents.get(i + 1);
+        let newer = i.checked_sub(1).and_then(|j| self.incidents.get(j));
+        (older, newer)
+    }
+
+    /// The incidents of one service, newest first (empty for an unused service).
+    pub fn of_service(&self, key: &str) -> &[usize] {
+        self.services.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Total downtime of the given incidents (ended, unplanned incidents only).
+    pub fn downtime(&self, indices: &[usize]) -> Duration {
+        indices
+            .iter()
+            .map(|&i| &self.incidents[i])
+            .filter(|i| i.counts_as_downtime())
+            .filter_map(Incident::duration)
+            .fold(Duration::zero(), |a, b| a + b)
+    }
+
+    /// Downtime of the given incidents that started in the twelve months before now.
+    pub fn downtime_last_year(&self, indices: &[usize]) -> Duration {
+        let since = self.now - Duration::days(365);
+        let recent: Vec<usize> = indices
+            .iter()
+            .copied()
+            .filter(|&i| self.incidents[i].start >= since && self.incidents[i].start <= self.now)
+            .collect();
+        self.downtime(&recent)
+    }
+}
+
+/// One page of a paginated list: which items, and where the others are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSlice<'s> {
+    /// 1-based page number.
+    pub number: usize,
+    /// Number of pages (at least 1, even for an empty list).
+    pub total: usize,
+    /// The items of this page.
+    pub items: &'s [usize],
+}
+
+/// Cuts `items` into pages of `per_page` (an empty list gives one empty page).
+pub fn paginate(items: &[usize], per_page: usize) -> Vec<PageSlice<'_>> {
+    let per_page = per_page.max(1);
+    let total = items.len().div_ceil(per_page).max(1);
+    (0..total)
+        .map(|n| PageSlice {
+            number: n + 1,
+            total,
+            items: &items[(n * per_page).min(items.len())..((n + 1) * per_page).min(items.len())],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginates_with_a_short_last_page() {
+        let items: Vec<usize> = (0..45).collect();
+        let pages = paginate(&items, 20);
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[2].items, &items[40..]);
+        assert!(pages.iter().all(|p| p.total == 3));
+    }
+
+    #[test]
+    fn empty_list_has_one_page() {
+        let pages = paginate(&[], 20);
+        assert_eq!(pages.len(), 1);
+        assert!(pages[0].items.is_empty());
+    }
+}

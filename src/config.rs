@@ -1,0 +1,248 @@
+//! Stage 0: `site.toml` → [`SiteConfig`], validated. Unknown keys are errors
+//! with a "did you mean" hint, so that a typo never goes unnoticed.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::toml_errors::toml_diagnostic;
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// One service of the provider, declared under `[services.<key>]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Display name, e.g. « Messagerie ».
+    pub name: String,
+    /// One sentence shown on the service page.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Site title, e.g. « Incidents réseau ».
+    pub title: String,
+    /// One-line description, used in the header and feeds.
+    pub description: String,
+    /// Absolute base URL, always ending with `/`.
+    pub base_url: url::Url,
+    /// Language code of the theme translations to use (`fr`, `en`).
+    pub language: String,
+    /// Time zone of local datetimes in front matter, and of every displayed date.
+    pub timezone: Tz,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// Incidents per list page.
+    pub paginate_by: usize,
+    /// Entries per feed.
+    pub feed_limit: usize,
+    /// Whether raw HTML in Markdown is kept (otherwise it is escaped).
+    pub allow_html: bool,
+    /// Declared services by key, sorted by key.
+    pub services: BTreeMap<String, ServiceConfig>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    paginate_by: Option<Spanned<i64>>,
+    #[serde(default)]
+    feed_limit: Option<Spanned<i64>>,
+    #[serde(default)]
+    allow_html: bool,
+    #[serde(default)]
+    services: BTreeMap<Spanned<String>, ServiceConfig>,
+}
+
+impl SiteConfig {
+    /// Reads and validates `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let shown = PathBuf::from(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    return Err(Diagnostics(vec![Diagnostic::error(
+                        &shown,
+                        (0, 0),
+                        "site.toml is not valid UTF-8",
+                    )
+                    .with_hint("save the file as UTF-8")]))
+                }
+            },
+            Err(e) => {
+                return Err(Diagnostics(vec![Diagnostic::error(
+                    &shown,
+                    (0, 0),
+                    format!("cannot read {}: {e}", path.display()),
+                )
+                .with_hint(
+                    "run vigie at the root of a site (the folder holding site.toml), or pass --root DIR",
+                )]))
+            }
+        };
+        SiteConfig::parse(&shown, &text)
+    }
+
+    /// Parses and validates the text of a `site.toml` shown to the user as `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Diagnostics> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| Diagnostics(vec![toml_diagnostic(path, text, 0, &e)]))?;
+        let index = LineIndex::new(text);
+        let at = |span: std::ops::Range<usize>| index.position(span.start);
+        let mut errors = Vec::new();
+
+        let base_url = parse_base_url(raw.base_url.get_ref()).unwrap_or_else(|message| {
+            errors.push(
+                Diagnostic::error(path, at(raw.base_url.span()), message)
+                    .with_hint("write the full public address, e.g. base_url = \"https://example.fr/incidents/\""),
+            );
+            url::Url::parse("http://invalid.invalid/").expect("constant URL is valid")
+        });
+        let timezone = match &raw.timezone {
+            None => chrono_tz::Europe::Paris,
+            Some(tz) => tz.get_ref().parse::<Tz>().unwrap_or_else(|_| {
+                errors.push(
+                    Diagnostic::error(path, at(tz.span()), format!("unknown time zone \"{}\"", tz.get_ref()))
+                        .with_hint("use an IANA time zone name such as \"Europe/Paris\" or \"UTC\""),
+                );
+                chrono_tz::UTC
+            }),
+        };
+        let language = raw.language.as_ref().map_or("fr".to_string(), |l| l.get_ref().clone());
+        let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.get_ref().clone());
+        let mut positive = |value: &Option<Spanned<i64>>, name: &str, default: usize| match value {
+            None => default,
+            Some(v) if *v.get_ref() >= 1 => usize::try_from(*v.get_ref()).unwrap_or(usize::MAX),
+            Some(v) => {
+                errors.push(
+                    Diagnostic::error(path, at(v.span()), format!("{name} must be at least 1"))
+                        .with_hint(format!("write {name} = {default}, or remove the line for the default")),
+                );
+                default
+            }
+        };
+        let paginate_by = positive(&raw.paginate_by, "paginate_by", 20);
+        let feed_limit = positive(&raw.feed_limit, "feed_limit", 50);
+
+        let mut services = BTreeMap::new();
+        for (key, service) in raw.services {
+            if !is_service_key(key.get_ref()) {
+                errors.push(
+                    Diagnostic::error(path, at(key.span()), format!("service key \"{}\" cannot be used in URLs", key.get_ref()))
+                        .with_hint("use lowercase ASCII letters, digits and '-' only, e.g. [services.web-hosting]; the display name goes in `name`"),
+                );
+            }
+            services.insert(key.into_inner(), service);
+        }
+        if services.is_empty() {
+            errors.push(
+                Diagnostic::error(path, (1, 1), "no service is declared")
+                    .with_hint("declare each service incidents can affect, e.g.\n  [services.mail]\n  name = \"Messagerie\""),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(Diagnostics(errors));
+        }
+        Ok(SiteConfig {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language,
+            timezone,
+            theme,
+            paginate_by,
+            feed_limit,
+            allow_html: raw.allow_html,
+            services,
+        })
+    }
+
+    /// The path part of the base URL, always starting and ending with `/`
+    /// (`/` or `/incidents/`).
+    pub fn base_path(&self) -> &str {
+        self.base_url.path()
+    }
+
+    /// Replaces the base URL (from `--base-url`), with the same validation as site.toml.
+    pub fn set_base_url(&mut self, value: &str) -> Result<(), String> {
+        self.base_url = parse_base_url(value)?;
+        Ok(())
+    }
+}
+
+/// Parses an absolute http(s) URL and makes sure its path ends with `/`.
+pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
+    let mut url = url::Url::parse(value).map_err(|e| format!("invalid base_url \"{value}\": {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("base_url \"{value}\" must start with http:// or https://"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("base_url \"{value}\" must not carry a query or a fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn is_service_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.fr/incidents\"\n[services.mail]\nname = \"Messagerie\"\n";
+
+    #[test]
+    fn defaults_and_base_path() {
+        let config = SiteConfig::parse(Path::new("site.toml"), MINIMAL).expect("valid config");
+        assert_eq!(config.base_path(), "/incidents/");
+        assert_eq!(config.language, "fr");
+        assert_eq!(config.timezone, chrono_tz::Europe::Paris);
+        assert_eq!(config.paginate_by, 20);
+        assert_eq!(config.feed_limit, 50);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_hint() {
+        let text = format!("{MINIMAL}\n");
+        let text = text.replacen("title", "titel = \"x\"\ntitle", 1);
+        let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("typo must fail");
+        let shown = err.to_string();
+        assert!(shown.starts_with("site.toml:1:1: error: unknown field `titel`"), "{shown}");
+        assert!(shown.contains("did you mean `title`?"), "{shown}");
+    }
+
+    #[test]
+    fn bad_timezone_points_at_its_line() {
+        let text = format!("{MINIMAL}").replacen("base_url", "timezone = \"Europe/Pariss\"\nbase_url", 1);
+        let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("bad zone");
+        assert!(err.to_string().starts_with("site.toml:2:12: error: unknown time zone"), "{err}");
+    }
+}

@@ -1,0 +1,124 @@
+//! Finds the incident files under `content/` (any depth, symlinks followed
+//! but never out of the site root) and reads them in parallel.
+
+use crate::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Name of the folder holding the incident posts.
+pub const CONTENT_DIR: &str = "content";
+
+/// One file found: its path relative to the site root and its text, or
+/// the reason it could not be read.
+pub struct SourceFile {
+    /// Path relative to the site root, as shown in messages.
+    pub path: PathBuf,
+    /// The text, or an error about reading it.
+    pub text: Result<String, Diagnostic>,
+}
+
+/// Lists the Markdown files under `root/content`, sorted, skipping hidden
+/// and editor temporary files. Problems while walking are returned as errors.
+pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    if !content.is_dir() {
+        errors.push(
+            Diagnostic::error(Path::new(CONTENT_DIR), (0, 0), "there is no content/ folder")
+                .with_hint("create content/ at the site root and put one Markdown file per incident in it"),
+        );
+        return (files, errors);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+                    continue;
+                }
+                let shown = relative(root, entry.path());
+                if entry.path_is_symlink() && !stays_inside(entry.path(), &canonical_root) {
+                    errors.push(
+                        Diagnostic::error(&shown, (0, 0), "this symbolic link points outside the site")
+                            .with_hint("vigie only reads files inside the site folder; copy the file instead of linking it"),
+                    );
+                    continue;
+                }
+                files.push(entry.into_path());
+            }
+            Err(e) => {
+                let shown = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));
+                let hint = if e.loop_ancestor().is_some() {
+                    "a symbolic link points back to a folder that contains it; remove the link"
+                } else {
+                    "check the permissions of this file or folder"
+                };
+                errors.push(Diagnostic::error(&shown, (0, 0), format!("cannot read: {e}")).with_hint(hint));
+            }
+        }
+    }
+    (files, errors)
+}
+
+/// Reads one file as UTF-8 text.
+pub fn read_source(root: &Path, path: &Path) -> SourceFile {
+    let shown = relative(root, path);
+    let text = match std::fs::read(path) {
+        Err(e) => Err(Diagnostic::error(&shown, (0, 0), format!("cannot read: {e}"))),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            Diagnostic::error(&shown, (line, col), "the file is not valid UTF-8 text")
+                .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8); if it is not a post, give it another extension than .md")
+        }),
+    };
+    SourceFile { path: shown, text }
+}
+
+/// `path` relative to `root` when it is inside it.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| p.starts_with(canonical_root))
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// Hidden files and the temporary files editors leave beside the ones they save.
+pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bck")
+        || name.ends_with(".kate-swp")
+        || name.contains("___jb_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", ".#x.md", "x.md___jb_tmp___", "x.md.kate-swp"] {
+            assert!(is_ignored(OsStr::new(name)), "{name} should be ignored");
+        }
+        assert!(!is_ignored(OsStr::new("panne.md")));
+    }
+}

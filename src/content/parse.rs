@@ -1,0 +1,279 @@
+//! One file's text → a validated [`Incident`], or every problem found in it,
+//! each located by line and column from the start of the file.
+
+use super::dates::{self, Resolved};
+use super::front_matter::{split, SplitError};
+use super::markdown::{summary_part, Markdown};
+use super::model::{Incident, Kind, Severity, Status, Update};
+use crate::config::SiteConfig;
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+use crate::toml_errors::toml_diagnostic;
+use serde::Deserialize;
+use std::path::Path;
+use toml::value::Datetime;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    title: Spanned<String>,
+    start: Spanned<Datetime>,
+    #[serde(default)]
+    end: Option<Spanned<Datetime>>,
+    services: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    kind: Option<Spanned<Kind>>,
+    #[serde(default)]
+    severity: Option<Spanned<Severity>>,
+    #[serde(default)]
+    reference: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    updates: Vec<RawUpdate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    at: Spanned<Datetime>,
+    status: Spanned<Status>,
+    #[serde(default)]
+    text: String,
+}
+
+/// What parsing one file gave: the incident when it is valid, and every
+/// finding (errors make `incident` `None`; warnings may come with it).
+pub struct Parsed {
+    /// The incident, when the file has no error.
+    pub incident: Option<Incident>,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything a file's parse needs from the site.
+pub struct ParseContext<'a> {
+    /// The site configuration (services, time zone).
+    pub config: &'a SiteConfig,
+    /// The Markdown renderer.
+    pub markdown: &'a Markdown,
+}
+
+/// Parses the text of the file shown to the user as `path`.
+pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed {
+    let fail = |d: Diagnostic| Parsed {
+        incident: None,
+        diagnostics: vec![d],
+    };
+    let parts = match split(text) {
+        Ok(parts) => parts,
+        Err(SplitError::NoOpeningFence) => {
+            return fail(Diagnostic::error(path, (1, 1), "the file does not start with front matter")
+                .with_hint("start the file with a line `+++`, then the TOML fields (title, start, services…), then another `+++` line, then the text"))
+        }
+        Err(SplitError::NoClosingFence) => {
+            return fail(Diagnostic::error(path, (1, 1), "the front matter opened here is never closed")
+                .with_hint("add a line `+++` after the last front matter field, before the text"))
+        }
+    };
+    let raw: RawFrontMatter = match toml::from_str(parts.front_matter) {
+        Ok(raw) => raw,
+        Err(e) => return fail(toml_diagnostic(path, text, parts.front_matter_offset, &e)),
+    };
+    let mut checker = Checker {
+        path,
+        index: LineIndex::new(text),
+        base: parts.front_matter_offset,
+        diagnostics: Vec::new(),
+        cx,
+    };
+    let incident = checker.build(raw, parts.body);
+    let ok = !checker.diagnostics.iter().any(Diagnostic::is_error);
+    Parsed {
+        incident: incident.filter(|_| ok),
+        diagnostics: checker.diagnostics,
+    }
+}
+
+struct Checker<'a, 'c> {
+    path: &'a Path,
+    index: LineIndex<'a>,
+    base: usize,
+    diagnostics: Vec<Diagnostic>,
+    cx: &'a ParseContext<'c>,
+}
+
+impl Checker<'_, '_> {
+    fn at<T>(&self, value: &Spanned<T>) -> (usize, usize) {
+        self.index.position(self.base + value.span().start)
+    }
+
+    fn error<T>(&mut self, value: &Spanned<T>, message: String, hint: impl Into<String>) {
+        let d = Diagnostic::error(self.path, self.at(value), message).with_hint(hint);
+        self.diagnostics.push(d);
+    }
+
+    fn datetime(&mut self, value: &Spanned<Datetime>) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+        match dates::resolve(value.get_ref(), self.cx.config.timezone) {
+            Ok(Resolved { instant, warning }) => {
+                if let Some((message, hint)) = warning {
+                    let d = Diagnostic::warning(self.path, self.at(value), message).with_hint(hint);
+                    self.diagnostics.push(d);
+                }
+                Some(instant)
+            }
+            Err((message, hint)) => {
+                self.error(value, message, hint);
+                None
+            }
+        }
+    }
+
+    fn build(&mut self, raw: RawFrontMatter, body: &str) -> Option<Incident> {
+        let title = raw.title.get_ref().trim().to_string();
+        if title.is_empty() {
+            self.error(&raw.title, "the title is empty".into(), "give the incident a short title, e.g. title = \"Messagerie indisponible\"");
+        }
+        let start = self.datetime(&raw.start);
+        let end = raw.end.as_ref().and_then(|e| self.datetime(e));
+        if let (Some(start), Some(end), Some(raw_end)) = (start, end, &raw.end) {
+            if end < start {
+                self.error(raw_end, format!("the end ({}) is before the start ({})", end.to_rfc3339(), start.to_rfc3339()), "check both dates; `end` is when service was restored");
+            }
+        }
+        let services = self.services(&raw.services);
+        let kind = raw.kind.as_ref().map_or(Kind::Incident, |k| *k.get_ref());
+        let severity = raw.severity.as_ref().map(|s| *s.get_ref());
+        if kind == Kind::Incident && severity.is_none() {
+            self.error(&raw.title, "an incident needs a severity".into(), "add severity = \"minor\", \"major\" or \"critical\"");
+        }
+        let slug = self.slug(&raw, &title);
+        let updates = self.updates(&raw, kind, start, end.is_some());
+        let markdown = self.cx.markdown;
+        let summary_html = match &raw.summary {
+            Some(summary) if !summary.trim().is_empty() => Some(markdown.render(summary)),
+            _ => summary_part(body).map(|part| markdown.render(part)),
+        };
+        let start = start?;
+        let path = format!("{}/{}/", start.format("%Y/%m/%d"), slug);
+        Some(Incident {
+            source: self.path.to_path_buf(),
+            title,
+            slug,
+            start,
+            end,
+            services,
+            kind,
+            severity,
+            reference: raw.reference.filter(|r| !r.trim().is_empty()),
+            summary_html,
+            draft: raw.draft,
+            updates,
+            body_html: markdown.render(body),
+            path,
+        })
+    }
+
+    fn services(&mut self, raw: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {
+        let declared = &self.cx.config.services;
+        if raw.get_ref().is_empty() {
+            let known = declared.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+            self.error(raw, "no service is listed".into(), format!("list the affected services, among {known}"));
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for service in raw.get_ref() {
+            let key = service.get_ref();
+            if keys.contains(key) {
+                self.error(service, format!("service \"{key}\" is listed twice"), "remove the duplicate");
+            } else if !declared.contains_key(key) {
+                let known = declared.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+                let hint = match did_you_mean(key, declared.keys().map(String::as_str)) {
+                    Some(close) => format!("did you mean \"{close}\"? Known services are defined in site.toml [services]: {known}"),
+                    None => format!("known services are defined in site.toml [services]: {known}; declare [services.{key}] there to add one"),
+                };
+                self.error(service, format!("unknown service \"{key}\""), hint);
+            } else {
+                keys.push(key.clone());
+            }
+        }
+        keys
+    }
+
+    fn slug(&mut self, raw: &RawFrontMatter, title: &str) -> String {
+        if let Some(given) = &raw.slug {
+            let s = given.get_ref();
+            let valid = !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                self.error(given, format!("slug \"{s}\" cannot be used in a URL"), format!("use lowercase ASCII letters, digits and '-', e.g. slug = \"{}\"", slugify(s)));
+            }
+            return s.clone();
+        }
+        slugify(title)
+    }
+
+    fn updates(&mut self, raw: &RawFrontMatter, kind: Kind, start: Option<chrono::DateTime<chrono_tz::Tz>>, has_end: bool) -> Vec<Update> {
+        let allowed = Status::allowed_for(kind);
+        let mut updates = Vec::with_capacity(raw.updates.len());
+        let mut previous: Option<chrono::DateTime<chrono_tz::Tz>> = None;
+        for u in &raw.updates {
+            let status = *u.status.get_ref();
+            if !allowed.contains(&status) {
+                let list = allowed.iter().map(|s| format!("\"{}\"", s.as_str())).collect::<Vec<_>>().join(", ");
+                self.error(&u.status, format!("status \"{}\" is not used for a {}", status.as_str(), kind.as_str()), format!("a {} uses {list}", kind.as_str()));
+            }
+            let Some(at) = self.datetime(&u.at) else { continue };
+            if let Some(prev) = previous {
+                if at < prev {
+                    self.error(&u.at, format!("this update ({}) is earlier than the one before it ({})", at.to_rfc3339(), prev.to_rfc3339()), "list [[updates]] in time order, oldest first");
+                }
+            }
+            if let Some(start) = start {
+                if at < start && status != Status::Scheduled {
+                    self.error(&u.at, format!("this update ({}) is before the start ({})", at.to_rfc3339(), start.to_rfc3339()), "an update cannot precede the incident; check its date or move `start` earlier");
+                }
+            }
+            previous = Some(at);
+            updates.push(Update { at, status, html: self.cx.markdown.render(&u.text) });
+        }
+        match raw.updates.last() {
+            // A maintenance may give its planned end before it is completed.
+            Some(last) if has_end && kind != Kind::Maintenance && !last.status.get_ref().is_final() => {
+                let closing = if kind == Kind::Maintenance { "completed" } else { "resolved" };
+                self.error(&last.status, format!("the incident has an `end` but its last update is \"{}\"", last.status.get_ref().as_str()), format!("add a last [[updates]] with status = \"{closing}\" at the end time, or remove `end` if it is still going on"));
+            }
+            _ => {}
+        }
+        if !has_end {
+            if let Some(closing) = raw.updates.iter().find(|u| u.status.get_ref().is_final()) {
+                self.error(&closing.status, format!("the update says \"{}\" but the front matter has no `end`", closing.status.get_ref().as_str()), format!("add end = {} (the time service came back)", closing.at.get_ref()));
+            }
+        }
+        updates
+    }
+}
+
+/// ASCII-folds a title into a URL segment: « Téléphonie IP » → `telephonie-ip`.
+pub fn slugify(title: &str) -> String {
+    let s = slug::slugify(title);
+    if s.is_empty() {
+        "incident".to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_accents() {
+        assert_eq!(slugify("Téléphonie IP"), "telephonie-ip");
+        assert_eq!(slugify("Panne : serveur « mail » !"), "panne-serveur-mail");
+        assert_eq!(slugify("???"), "incident");
+    }
+}

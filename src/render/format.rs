@@ -1,0 +1,119 @@
+//! Dates and durations written out in the site's language, from the
+//! theme's translations: « mardi 22 novembre 2016 à 12 h 16 », « 2 h 15 min ».
+
+use super::i18n::{DateWords, DurationWords};
+use chrono::{DateTime, Datelike, Duration, Timelike};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// A point in time as templates get it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TimeView {
+    /// RFC 3339 with offset, for `<time datetime>`.
+    pub iso: String,
+    /// Date and time, e.g. « mardi 22 novembre 2016 à 12 h 16 ».
+    pub long: String,
+    /// Date alone.
+    pub date: String,
+    /// Time alone.
+    pub time: String,
+}
+
+/// Formats `t` with the language's words.
+pub fn time_view(t: &DateTime<Tz>, words: &DateWords) -> TimeView {
+    TimeView {
+        iso: t.to_rfc3339(),
+        long: fill(&words.datetime, t, words),
+        date: fill(&words.date, t, words),
+        time: fill(&words.time, t, words),
+    }
+}
+
+/// A month heading, e.g. « novembre 2016 ».
+pub fn month_year(year: i32, month: u32, words: &DateWords) -> String {
+    let name = words.months.get(month.saturating_sub(1) as usize).map_or("", String::as_str);
+    words.month_year.replace("{month}", name).replace("{year}", &year.to_string())
+}
+
+fn fill(pattern: &str, t: &DateTime<Tz>, words: &DateWords) -> String {
+    let weekday = &words.weekdays[t.weekday().num_days_from_monday() as usize];
+    let month = &words.months[t.month0() as usize];
+    let day = match (&words.first_day, t.day()) {
+        (Some(first), 1) => first.clone(),
+        (_, d) => d.to_string(),
+    };
+    pattern
+        .replace("{weekday}", weekday)
+        .replace("{day}", &day)
+        .replace("{month}", month)
+        .replace("{year}", &t.year().to_string())
+        .replace("{hour2}", &format!("{:02}", t.hour()))
+        .replace("{hour}", &t.hour().to_string())
+        .replace("{minute}", &format!("{:02}", t.minute()))
+        .replace("{offset}", &t.format("%:z").to_string())
+}
+
+/// A duration rounded down to the minute: « 2 h 15 min », « 3 j 4 h 5 min »,
+/// with a no-break space between each number and its unit.
+pub fn duration(d: Duration, words: &DurationWords) -> String {
+    let minutes = d.num_minutes().max(0);
+    if minutes == 0 {
+        return words.under_a_minute.clone();
+    }
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days}\u{a0}{}", words.days));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours}\u{a0}{}", words.hours));
+    }
+    if mins > 0 {
+        parts.push(format!("{mins}\u{a0}{}", words.minutes));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Paris;
+
+    fn french() -> DateWords {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        DateWords {
+            weekdays: s(&["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]).try_into().expect("7"),
+            months: s(&["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]).try_into().expect("12"),
+            first_day: Some("1er".into()),
+            datetime: "{weekday} {day} {month} {year} à {hour} h {minute}".into(),
+            date: "{day} {month} {year}".into(),
+            time: "{hour} h {minute}".into(),
+            month_year: "{month} {year}".into(),
+        }
+    }
+
+    #[test]
+    fn french_long_date_in_paris_time() {
+        let t = chrono::Utc.with_ymd_and_hms(2016, 11, 22, 11, 16, 0).single().expect("valid").with_timezone(&Paris);
+        let v = time_view(&t, &french());
+        assert_eq!(v.long, "mardi 22 novembre 2016 à 12 h 16");
+        assert_eq!(v.iso, "2016-11-22T12:16:00+01:00");
+    }
+
+    #[test]
+    fn summer_time_and_first_of_month() {
+        let t = chrono::Utc.with_ymd_and_hms(2024, 7, 1, 7, 5, 0).single().expect("valid").with_timezone(&Paris);
+        let v = time_view(&t, &french());
+        assert_eq!(v.long, "lundi 1er juillet 2024 à 9 h 05");
+        assert_eq!(v.iso, "2024-07-01T09:05:00+02:00");
+    }
+
+    #[test]
+    fn durations_are_rounded_to_minutes() {
+        let w = DurationWords { days: "j".into(), hours: "h".into(), minutes: "min".into(), under_a_minute: "moins d’une minute".into() };
+        assert_eq!(duration(Duration::minutes(135), &w).replace('\u{a0}', " "), "2 h 15 min");
+        assert_eq!(duration(Duration::minutes(60 * 27 + 5), &w), "1\u{a0}j 3\u{a0}h 5\u{a0}min");
+        assert_eq!(duration(Duration::seconds(30), &w), "moins d’une minute");
+    }
+}

@@ -1,0 +1,180 @@
+//! Stage 4: the archive → HTML pages, through the theme's Tera templates.
+//! Views are built once per incident (`cards`) and shared by every page
+//! that shows it; pages render in parallel.
+
+pub mod format;
+pub mod i18n;
+mod pages;
+pub mod sitemap;
+pub mod templates;
+pub mod theme;
+pub mod urls;
+pub mod views;
+
+use crate::archive::Archive;
+use crate::config::SiteConfig;
+use crate::content::model::Incident;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use i18n::Translations;
+use serde::Serialize;
+use std::path::PathBuf;
+use templates::Templates;
+use urls::Urls;
+use views::{FeedLinks, IncidentCard, IncidentDetail, LinkView, ServiceLink, UpdateView};
+
+pub use pages::render_pages;
+
+/// Why a page could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render {page} with template {}", .template.display())]
+pub struct RenderError {
+    /// The page being rendered (site-relative path).
+    pub page: String,
+    /// The template file.
+    pub template: PathBuf,
+    /// Tera's error.
+    #[source]
+    pub source: tera::Error,
+}
+
+/// Everything pages are rendered with.
+pub struct Renderer<'a> {
+    /// The site configuration.
+    pub config: &'a SiteConfig,
+    /// The indexed incidents.
+    pub archive: &'a Archive<'a>,
+    /// The compiled templates.
+    pub templates: Templates,
+    /// The language's words.
+    pub t: &'a Translations,
+    /// Link builder.
+    pub urls: Urls,
+    /// One card per incident, in archive order.
+    pub cards: Vec<IncidentCard>,
+    /// Values every template gets.
+    pub base: tera::Context,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    feeds: FeedLinks,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares views and the shared context. `generated` is the build time shown in footers.
+    pub fn new(config: &'a SiteConfig, archive: &'a Archive<'a>, templates: Templates, t: &'a Translations, generated: DateTime<Tz>) -> Self {
+        let urls = Urls::new(&config.base_url);
+        let cards = archive.incidents.iter().map(|i| card(i, config, archive, t, &urls)).collect();
+        let mut base = tera::Context::new();
+        base.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                description: &config.description,
+                language: &config.language,
+                base_url: config.base_url.as_str(),
+                base_path: urls.base_path(),
+                feeds: site_feeds(config, &urls),
+            },
+        );
+        base.insert("t", &t.labels);
+        base.insert("generated", &format::time_view(&generated, &t.dates));
+        base.insert("service_feeds", &Option::<FeedLinks>::None);
+        Renderer { config, archive, templates, t, urls, cards, base }
+    }
+
+    /// Renders `template` with `context` added to the shared values.
+    pub fn render(&self, template: &str, page: &str, context: tera::Context) -> Result<Vec<u8>, RenderError> {
+        let mut full = self.base.clone();
+        full.extend(context);
+        full.insert("page_url", &self.urls.path(page));
+        full.insert("permalink", &self.urls.absolute(page));
+        self.templates.tera.render(template, &full).map(String::into_bytes).map_err(|source| RenderError {
+            page: format!("/{page}"),
+            template: self.templates.origins.get(template).cloned().unwrap_or_else(|| PathBuf::from(template)),
+            source,
+        })
+    }
+
+    /// The full view of incident `n` (archive order), as its page and feed entries show it.
+    pub fn detail(&self, n: usize) -> IncidentDetail<'_> {
+        let incident = &self.archive.incidents[n];
+        let (older, newer) = self.archive.neighbours(n);
+        let link = |i: Option<&Incident>| i.map(|i| LinkView { url: self.urls.path(&i.path), title: i.title.clone() });
+        IncidentDetail {
+            card: &self.cards[n],
+            body_html: &incident.body_html,
+            updates: incident
+                .updates
+                .iter()
+                .map(|u| UpdateView {
+                    at: format::time_view(&u.at, &self.t.dates),
+                    status: u.status.as_str(),
+                    status_label: self.t.label(&format!("status_{}", u.status.as_str())).to_string(),
+                    html: u.html.clone(),
+                })
+                .collect(),
+            previous: link(older),
+            next: link(newer),
+        }
+    }
+
+    /// A written duration.
+    pub fn duration(&self, d: chrono::Duration) -> String {
+        format::duration(d, &self.t.durations)
+    }
+}
+
+/// The site-wide feeds.
+pub fn site_feeds(config: &SiteConfig, urls: &Urls) -> FeedLinks {
+    FeedLinks { title: config.title.clone(), atom: urls.path("atom.xml"), rss: urls.path("rss.xml") }
+}
+
+/// The feeds of one service.
+pub fn service_feeds(config: &SiteConfig, urls: &Urls, key: &str) -> FeedLinks {
+    let name = config.services.get(key).map_or(key, |s| s.name.as_str());
+    FeedLinks {
+        title: format!("{} – {}", config.title, name),
+        atom: urls.path(&format!("services/{key}/atom.xml")),
+        rss: urls.path(&format!("services/{key}/rss.xml")),
+    }
+}
+
+/// The site-relative path of a service page.
+pub fn service_path(key: &str) -> String {
+    format!("services/{key}/")
+}
+
+fn card(incident: &Incident, config: &SiteConfig, archive: &Archive<'_>, t: &Translations, urls: &Urls) -> IncidentCard {
+    IncidentCard {
+        url: urls.path(&incident.path),
+        title: incident.title.clone(),
+        kind: incident.kind.as_str(),
+        kind_label: t.label(&format!("kind_{}", incident.kind.as_str())).to_string(),
+        severity: incident.severity.map(|s| s.as_str()),
+        severity_label: incident.severity.map(|s| t.label(&format!("severity_{}", s.as_str())).to_string()),
+        phase: incident.phase(archive.now).as_str(),
+        phase_label: t.label(&format!("phase_{}_{}", incident.kind.as_str(), incident.phase(archive.now).as_str())).to_string(),
+        status: incident.updates.last().map(|u| u.status.as_str()),
+        start: format::time_view(&incident.start, &t.dates),
+        end: incident.end.map(|e| format::time_view(&e, &t.dates)),
+        duration: incident.duration().map(|d| format::duration(d, &t.durations)),
+        services: incident
+            .services
+            .iter()
+            .map(|key| ServiceLink {
+                key: key.clone(),
+                name: config.services.get(key).map_or_else(|| key.clone(), |s| s.name.clone()),
+                url: urls.path(&service_path(key)),
+            })
+            .collect(),
+        reference: incident.reference.clone(),
+        summary_html: incident.summary_html.clone(),
+    }
+}

@@ -1,0 +1,80 @@
+//! Site-relative paths → URLs, in one place. Pages link with absolute paths
+//! under the base path (`/incidents/2016/…`), so that links work from any
+//! page, the 404 page included, under any sub-path; feeds and the sitemap
+//! use full URLs.
+
+use url::Url;
+
+/// Builds links from site-relative paths such as `2016/11/22/panne/`.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    base_url: String,
+    base_path: String,
+    host: String,
+}
+
+impl Urls {
+    /// Links under `base_url` (which ends with `/`).
+    pub fn new(base_url: &Url) -> Self {
+        Urls {
+            base_url: base_url.as_str().to_string(),
+            base_path: base_url.path().to_string(),
+            host: base_url.host_str().unwrap_or("localhost").to_string(),
+        }
+    }
+
+    /// The link used in pages: `/incidents/2016/11/22/panne/`.
+    pub fn path(&self, relative: &str) -> String {
+        format!("{}{}", self.base_path, relative.trim_start_matches('/'))
+    }
+
+    /// The full URL, for feeds and the sitemap.
+    pub fn absolute(&self, relative: &str) -> String {
+        format!("{}{}", self.base_url, relative.trim_start_matches('/'))
+    }
+
+    /// The host name of the base URL.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The base path, e.g. `/` or `/incidents/`.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+}
+
+/// The site-relative path of page `number` of a list whose first page is at `first`.
+pub fn page_path(first: &str, number: usize) -> String {
+    if number <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{number}/")
+    }
+}
+
+/// The file that serves a site-relative directory path (`a/b/` → `a/b/index.html`).
+pub fn index_file(dir: &str) -> String {
+    format!("{dir}index.html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_stay_under_the_sub_path() {
+        let urls = Urls::new(&Url::parse("https://example.fr/incidents/").expect("url"));
+        assert_eq!(urls.path("2016/11/22/panne/"), "/incidents/2016/11/22/panne/");
+        assert_eq!(urls.path(""), "/incidents/");
+        assert_eq!(urls.absolute("atom.xml"), "https://example.fr/incidents/atom.xml");
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("", 1), "");
+        assert_eq!(page_path("", 2), "page/2/");
+        assert_eq!(page_path("services/mail/", 3), "services/mail/page/3/");
+        assert_eq!(index_file("page/2/"), "page/2/index.html");
+    }
+}

@@ -1,0 +1,184 @@
+//! The data handed to templates: plain serializable structs, built once per
+//! incident and shared by every page that lists it.
+
+use super::format::TimeView;
+use serde::Serialize;
+
+/// A link to a service.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceLink {
+    /// Key from site.toml.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Link to its page.
+    pub url: String,
+}
+
+/// A link to another page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Link target.
+    pub url: String,
+    /// Text of the link.
+    pub title: String,
+}
+
+/// An incident as list pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentCard {
+    /// Link to its page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// `incident`, `maintenance` or `notice`.
+    pub kind: &'static str,
+    /// The kind, in the site's language.
+    pub kind_label: String,
+    /// `minor`, `major`, `critical`, when set.
+    pub severity: Option<&'static str>,
+    /// The severity, in the site's language.
+    pub severity_label: Option<String>,
+    /// `upcoming`, `ongoing` or `resolved` at build time.
+    pub phase: &'static str,
+    /// The phase, in the site's language (depends on the kind).
+    pub phase_label: String,
+    /// Status of the latest update, if any.
+    pub status: Option<&'static str>,
+    /// Start.
+    pub start: TimeView,
+    /// End, when over.
+    pub end: Option<TimeView>,
+    /// Written duration, when over.
+    pub duration: Option<String>,
+    /// Affected services.
+    pub services: Vec<ServiceLink>,
+    /// Report reference.
+    pub reference: Option<String>,
+    /// Summary HTML.
+    pub summary_html: Option<String>,
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateView {
+    /// When it was posted.
+    pub at: TimeView,
+    /// Status identifier.
+    pub status: &'static str,
+    /// The status, in the site's language.
+    pub status_label: String,
+    /// Text HTML.
+    pub html: String,
+}
+
+/// An incident's own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentDetail<'a> {
+    /// What lists show.
+    #[serde(flatten)]
+    pub card: &'a IncidentCard,
+    /// Body HTML.
+    pub body_html: &'a str,
+    /// The timeline.
+    pub updates: Vec<UpdateView>,
+    /// The older incident.
+    pub previous: Option<LinkView>,
+    /// The newer incident.
+    pub next: Option<LinkView>,
+}
+
+/// Links between the pages of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// This page's number, from 1.
+    pub number: usize,
+    /// Number of pages.
+    pub total: usize,
+    /// Link to the page before.
+    pub previous: Option<String>,
+    /// Link to the page after.
+    pub next: Option<String>,
+    /// Links to every page.
+    pub pages: Vec<PageLink>,
+}
+
+/// A link to one page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// Page number.
+    pub number: usize,
+    /// Link target.
+    pub url: String,
+    /// Whether it is the page being shown.
+    pub current: bool,
+}
+
+/// The Atom and RSS feeds of the site or of one service.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLinks {
+    /// Feed title (site title, or site title and service name).
+    pub title: String,
+    /// Link to the Atom feed.
+    pub atom: String,
+    /// Link to the RSS feed.
+    pub rss: String,
+}
+
+/// A year in the archive navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearLink {
+    /// The year.
+    pub year: i32,
+    /// Link to its page.
+    pub url: String,
+    /// Number of posts that year.
+    pub count: usize,
+}
+
+/// Count and downtime of a year, for a year page or a service page.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearStats {
+    /// The year.
+    pub year: i32,
+    /// Link to the year page.
+    pub url: String,
+    /// Number of posts.
+    pub count: usize,
+    /// Number of unplanned incidents.
+    pub incidents: usize,
+    /// Total downtime, written out.
+    pub downtime: String,
+}
+
+/// One month on a year page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthGroup<'a> {
+    /// Heading, e.g. « novembre 2016 ».
+    pub title: String,
+    /// `id` for the heading anchor, e.g. `m11`.
+    pub anchor: String,
+    /// The month's posts, newest first.
+    pub incidents: Vec<&'a IncidentCard>,
+}
+
+/// A service on the services page or its own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceSummary<'a> {
+    /// Key from site.toml.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Description from site.toml.
+    pub description: String,
+    /// Link to its page.
+    pub url: String,
+    /// Number of posts about it.
+    pub count: usize,
+    /// Downtime over the twelve months before the build, written out.
+    pub downtime_last_year: String,
+    /// Its latest post.
+    pub latest: Option<&'a IncidentCard>,
+    /// Its feeds.
+    pub feeds: FeedLinks,
+}

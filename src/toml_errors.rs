@@ -1,0 +1,88 @@
+//! Turns a TOML parse or schema error into a located [`Diagnostic`] with a
+//! hint, for both `site.toml` and incident front matter.
+
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+use std::path::Path;
+
+/// Converts a `toml` error on `text` (which starts at byte `base` of the
+/// file whose whole text is `file_text`) into a diagnostic for `path`.
+pub fn toml_diagnostic(
+    path: &Path,
+    file_text: &str,
+    base: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let index = LineIndex::new(file_text);
+    let at = index.position(base + err.span().map_or(0, |s| s.start));
+    let message = err.message().trim().to_string();
+    let mut diagnostic = Diagnostic::error(path, at, first_line(&message));
+    if let Some(hint) = hint_for(&message) {
+        diagnostic = diagnostic.with_hint(hint);
+    }
+    diagnostic
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_string()
+}
+
+/// A hint for serde's "unknown field `x`, expected one of `a`, `b`" and
+/// "unknown variant" messages: the closest known name, then the list.
+fn hint_for(message: &str) -> Option<String> {
+    let (what, rest) = if let Some(rest) = message.strip_prefix("unknown field ") {
+        ("key", rest)
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        ("value", rest)
+    } else if message.starts_with("missing field ") {
+        let name = backquoted(message).into_iter().next()?;
+        return Some(format!("add `{name} = …` to the front matter"));
+    } else {
+        return None;
+    };
+    let names = backquoted(rest);
+    let (given, known) = names.split_first()?;
+    let list = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if known.is_empty() {
+        return Some(format!("remove the {what} `{given}`"));
+    }
+    Some(match did_you_mean(given, known.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`? Allowed: {list}"),
+        None => format!("allowed {what}s are {list}"),
+    })
+}
+
+/// The words between backquotes, in order.
+fn backquoted(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_gets_closest_key() {
+        let hint = hint_for("unknown field `titel`, expected one of `title`, `start`");
+        assert_eq!(
+            hint.as_deref(),
+            Some("did you mean `title`? Allowed: `title`, `start`")
+        );
+    }
+
+    #[test]
+    fn unknown_variant_lists_values() {
+        let hint = hint_for("unknown variant `huge`, expected one of `minor`, `major`");
+        assert_eq!(
+            hint.as_deref(),
+            Some("allowed values are `minor`, `major`")
+        );
+    }
+}
