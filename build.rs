@@ -8,7 +8,9 @@ fn main() {
     let theme = Path::new("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
-    collect(theme, theme, &mut files);
+    for part in ["templates", "i18n", "static"] {
+        collect(theme, &theme.join(part), &mut files);
+    }
     files.sort();
     let mut code = String::from("/// The default theme's files: path relative to the theme folder, bytes.\npub static EMBEDDED_DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for rel in &files {

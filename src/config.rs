@@ -80,12 +80,8 @@ impl SiteConfig {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
-                    return Err(Diagnostics(vec![Diagnostic::error(
-                        &shown,
-                        (0, 0),
-                        "site.toml is not valid UTF-8",
-                    )
-                    .with_hint("save the file as UTF-8")]))
+                    return Err(Diagnostics(vec![Diagnostic::error(&shown, (0, 0), "site.toml is not valid UTF-8")
+                        .with_hint("save the file as UTF-8")]))
                 }
             },
             Err(e) => {
@@ -94,9 +90,7 @@ impl SiteConfig {
                     (0, 0),
                     format!("cannot read {}: {e}", path.display()),
                 )
-                .with_hint(
-                    "run vigie at the root of a site (the folder holding site.toml), or pass --root DIR",
-                )]))
+                .with_hint("run vigie at the root of a site (the folder holding site.toml), or pass --root DIR")]))
             }
         };
         SiteConfig::parse(&shown, &text)
@@ -105,8 +99,7 @@ impl SiteConfig {
     /// Parses and validates the text of a `site.toml` shown to the user as `path`.
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| Diagnostics(vec![toml_diagnostic(path, text, 0, &e)]))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| Diagnostics(vec![toml_diagnostic(path, text, 0, &e)]))?;
         let index = LineIndex::new(text);
         let at = |span: std::ops::Range<usize>| index.position(span.start);
         let mut errors = Vec::new();
@@ -155,10 +148,9 @@ impl SiteConfig {
             services.insert(key.into_inner(), service);
         }
         if services.is_empty() {
-            errors.push(
-                Diagnostic::error(path, (1, 1), "no service is declared")
-                    .with_hint("declare each service incidents can affect, e.g.\n  [services.mail]\n  name = \"Messagerie\""),
-            );
+            errors.push(Diagnostic::error(path, (1, 1), "no service is declared").with_hint(
+                "declare each service incidents can affect, e.g.\n  [services.mail]\n  name = \"Messagerie\"",
+            ));
         }
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
@@ -207,17 +199,15 @@ pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
 }
 
 fn is_service_key(key: &str) -> bool {
-    !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.fr/incidents\"\n[services.mail]\nname = \"Messagerie\"\n";
+    const MINIMAL: &str =
+        "title = \"T\"\nbase_url = \"https://example.fr/incidents\"\n[services.mail]\nname = \"Messagerie\"\n";
 
     #[test]
     fn defaults_and_base_path() {
@@ -241,7 +231,7 @@ mod tests {
 
     #[test]
     fn bad_timezone_points_at_its_line() {
-        let text = format!("{MINIMAL}").replacen("base_url", "timezone = \"Europe/Pariss\"\nbase_url", 1);
+        let text = MINIMAL.replacen("base_url", "timezone = \"Europe/Pariss\"\nbase_url", 1);
         let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("bad zone");
         assert!(err.to_string().starts_with("site.toml:2:12: error: unknown time zone"), "{err}");
     }

@@ -35,22 +35,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at a location.
     pub fn error(path: &Path, (line, col): (usize, usize), message: impl Into<String>) -> Self {
-        Diagnostic {
-            level: Level::Error,
-            path: path.to_path_buf(),
-            line,
-            col,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { level: Level::Error, path: path.to_path_buf(), line, col, message: message.into(), hint: None }
     }
 
     /// A warning at a location.
     pub fn warning(path: &Path, at: (usize, usize), message: impl Into<String>) -> Self {
-        Diagnostic {
-            level: Level::Warning,
-            ..Diagnostic::error(path, at, message)
-        }
+        Diagnostic { level: Level::Warning, ..Diagnostic::error(path, at, message) }
     }
 
     /// The same finding with a hint on how to fix it.
@@ -93,9 +83,7 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// Sorts the findings by file, line and column so that output is stable.
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.level).cmp(&(&b.path, b.line, b.col, b.level))
-        });
+        self.0.sort_by(|a, b| (&a.path, a.line, a.col, a.level).cmp(&(&b.path, b.line, b.col, b.level)));
         self
     }
 
@@ -140,10 +128,7 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 }
@@ -199,9 +184,6 @@ mod tests {
     fn displays_location_message_and_hint() {
         let d = Diagnostic::error(Path::new("content/a.md"), (3, 12), "unknown service \"mial\"")
             .with_hint("did you mean \"mail\"?");
-        assert_eq!(
-            d.to_string(),
-            "content/a.md:3:12: error: unknown service \"mial\"\n  help: did you mean \"mail\"?"
-        );
+        assert_eq!(d.to_string(), "content/a.md:3:12: error: unknown service \"mial\"\n  help: did you mean \"mail\"?");
     }
 }

@@ -46,7 +46,8 @@ struct FeedSpec<'a> {
 pub fn render_feeds(r: &Renderer<'_>) -> Result<Vec<FeedFile>, FeedError> {
     let archive = r.archive;
     let all: Vec<usize> = (0..archive.incidents.len()).collect();
-    let mut specs = vec![FeedSpec { dir: String::new(), title: r.config.title.clone(), page: String::new(), items: &all }];
+    let mut specs =
+        vec![FeedSpec { dir: String::new(), title: r.config.title.clone(), page: String::new(), items: &all }];
     for (key, service) in &r.config.services {
         specs.push(FeedSpec {
             dir: service_path(key),
@@ -59,16 +60,18 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<Vec<FeedFile>, FeedError> {
     let mut needed: Vec<usize> = specs.iter().flat_map(|s| latest(archive, s.items, r.config.feed_limit)).collect();
     needed.sort_unstable();
     needed.dedup();
-    let contents: Vec<(usize, String)> = needed
-        .par_iter()
-        .map(|&i| entry_html(r, i).map(|html| (i, html)))
-        .collect::<Result<_, RenderError>>()?;
+    let contents: Vec<(usize, String)> =
+        needed.par_iter().map(|&i| entry_html(r, i).map(|html| (i, html))).collect::<Result<_, RenderError>>()?;
     let content_of = |i: usize| contents.binary_search_by_key(&i, |(j, _)| *j).map_or("", |k| contents[k].1.as_str());
     let mut files = Vec::new();
     for spec in &specs {
         let entries: Vec<Entry<'_>> = latest(archive, spec.items, r.config.feed_limit)
             .into_iter()
-            .map(|i| Entry { incident: &archive.incidents[i], content: content_of(i), title: entry_title(r, &archive.incidents[i]) })
+            .map(|i| Entry {
+                incident: &archive.incidents[i],
+                content: content_of(i),
+                title: entry_title(r, &archive.incidents[i]),
+            })
             .collect();
         files.push(atom_feed(r, spec, &entries)?);
         files.push(rss_feed(r, spec, &entries)?);
@@ -87,7 +90,7 @@ fn latest(archive: &Archive<'_>, items: &[usize], limit: usize) -> Vec<usize> {
     let mut sorted: Vec<usize> = items.to_vec();
     sorted.sort_by(|&a, &b| {
         let (a, b) = (&archive.incidents[a], &archive.incidents[b]);
-        b.last_change().cmp(&a.last_change()).then_with(|| a.path.cmp(&b.path))
+        b.last_change(archive.now).cmp(&a.last_change(archive.now)).then_with(|| a.path.cmp(&b.path))
     });
     sorted.truncate(limit);
     sorted
@@ -122,7 +125,7 @@ fn fixed(t: DateTime<Tz>) -> DateTime<FixedOffset> {
 }
 
 fn feed_updated(r: &Renderer<'_>, entries: &[Entry<'_>]) -> DateTime<FixedOffset> {
-    entries.iter().map(|e| e.incident.last_change()).max().map_or_else(|| fixed(r.archive.now), fixed)
+    entries.iter().map(|e| e.incident.last_change(r.archive.now)).max().map_or_else(|| fixed(r.archive.now), fixed)
 }
 
 fn categories(r: &Renderer<'_>, incident: &Incident) -> Vec<(String, String)> {
@@ -157,13 +160,17 @@ fn atom_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Re
         ],
         subtitle: (!r.config.description.is_empty()).then(|| r.config.description.as_str().into()),
         lang: Some(r.config.language.clone()),
-        generator: Some(atom::Generator { value: "vigie".into(), uri: None, version: Some(env!("CARGO_PKG_VERSION").into()) }),
+        generator: Some(atom::Generator {
+            value: "vigie".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
         entries: entries
             .iter()
             .map(|e| atom::Entry {
                 title: e.title.as_str().into(),
                 id: entry_id(&r.urls, e.incident),
-                updated: fixed(e.incident.last_change()),
+                updated: fixed(e.incident.last_change(r.archive.now)),
                 published: Some(fixed(e.incident.start)),
                 links: vec![link(r.urls.absolute(&e.incident.path), "alternate", Some("text/html"))],
                 categories: categories(r, e.incident)
@@ -180,7 +187,8 @@ fn atom_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Re
             .collect(),
         ..atom::Feed::default()
     };
-    let mut bytes = feed.write_to(Vec::new()).map_err(|e| FeedError::Write { path: path.clone(), message: e.to_string() })?;
+    let mut bytes =
+        feed.write_to(Vec::new()).map_err(|e| FeedError::Write { path: path.clone(), message: e.to_string() })?;
     bytes.push(b'\n');
     Ok((path, bytes))
 }
@@ -207,7 +215,7 @@ fn rss_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Res
                 title: Some(e.title.clone()),
                 link: Some(r.urls.absolute(&e.incident.path)),
                 guid: Some(rss::Guid { value: entry_id(&r.urls, e.incident), permalink: false }),
-                pub_date: Some(fixed(e.incident.last_change()).to_rfc2822()),
+                pub_date: Some(fixed(e.incident.last_change(r.archive.now)).to_rfc2822()),
                 categories: categories(r, e.incident)
                     .into_iter()
                     .map(|(_, label)| rss::Category { name: label, domain: None })
@@ -218,7 +226,8 @@ fn rss_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Res
             .collect(),
         ..rss::Channel::default()
     };
-    let mut bytes = channel.write_to(Vec::new()).map_err(|e| FeedError::Write { path: path.clone(), message: e.to_string() })?;
+    let mut bytes =
+        channel.write_to(Vec::new()).map_err(|e| FeedError::Write { path: path.clone(), message: e.to_string() })?;
     bytes.push(b'\n');
     Ok((path, bytes))
 }

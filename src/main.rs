@@ -65,5 +65,8 @@ fn report(error: &vigie::Error) {
         vigie::Error::Content(d) | vigie::Error::Config(d) => d.error_count(),
         _ => 1,
     };
-    eprintln!("Build failed: {count} error{}; the previous output was left untouched.", if count == 1 { "" } else { "s" });
+    eprintln!(
+        "Build failed: {count} error{}; the previous output was left untouched.",
+        if count == 1 { "" } else { "s" }
+    );
 }

@@ -67,20 +67,32 @@ fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -
 /// a source folder or an ancestor of one, or a non-empty folder without
 /// vigie's marker.
 pub fn check_destination(root: &Path, output: &Path) -> Result<(), OutputError> {
-    let refuse = |reason: String, hint: &str| Err(OutputError::Refused { path: output.to_path_buf(), reason, hint: hint.to_string() });
+    let refuse = |reason: String, hint: &str| {
+        Err(OutputError::Refused { path: output.to_path_buf(), reason, hint: hint.to_string() })
+    };
     let out = absolute(output);
     let root = absolute(root);
-    for protected in [root.clone(), root.join("content"), root.join("themes"), root.join("templates"), root.join("static")] {
+    for protected in
+        [root.clone(), root.join("content"), root.join("themes"), root.join("templates"), root.join("static")]
+    {
         if protected.starts_with(&out) {
-            return refuse(format!("it contains the site's sources ({})", protected.display()), "choose an output folder of its own, such as public/");
+            return refuse(
+                format!("it contains the site's sources ({})", protected.display()),
+                "choose an output folder of its own, such as public/",
+            );
         }
         if out.starts_with(&protected) && protected != root {
-            return refuse(format!("it is inside the site's sources ({})", protected.display()), "choose an output folder outside content/, themes/, templates/ and static/, such as public/");
+            return refuse(
+                format!("it is inside the site's sources ({})", protected.display()),
+                "choose an output folder outside content/, themes/, templates/ and static/, such as public/",
+            );
         }
     }
     match std::fs::symlink_metadata(&out) {
         Err(_) => Ok(()),
-        Ok(meta) if !meta.is_dir() => refuse("it exists and is not a folder".into(), "remove it or choose another output folder"),
+        Ok(meta) if !meta.is_dir() => {
+            refuse("it exists and is not a folder".into(), "remove it or choose another output folder")
+        }
         Ok(_) => {
             let mut entries = std::fs::read_dir(&out).map_err(io("reading the output folder", output))?;
             if entries.next().is_none() || out.join(MARKER).is_file() {
@@ -96,7 +108,8 @@ pub fn check_destination(root: &Path, output: &Path) -> Result<(), OutputError> 
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let abs =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     // Canonicalize the longest existing ancestor, keep the rest as written.
     let mut existing = abs.as_path();
     let mut rest = Vec::new();
@@ -150,7 +163,9 @@ fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
         return std::fs::rename(staging, output).map_err(io("moving the new site into place", output));
     }
     // Atomic exchange where the system has it: there is never a moment without a site.
-    if rustix::fs::renameat_with(rustix::fs::CWD, staging, rustix::fs::CWD, output, rustix::fs::RenameFlags::EXCHANGE).is_err() {
+    if rustix::fs::renameat_with(rustix::fs::CWD, staging, rustix::fs::CWD, output, rustix::fs::RenameFlags::EXCHANGE)
+        .is_err()
+    {
         let old = staging.with_extension("old");
         std::fs::rename(output, &old).map_err(io("moving the previous site aside", output))?;
         if let Err(e) = std::fs::rename(staging, output) {

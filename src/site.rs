@@ -89,13 +89,18 @@ impl Site {
         let mut config = timed(&mut timings, "config", || SiteConfig::load(&root)).map_err(Error::Config)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url).map_err(|message| {
-                Error::Config(crate::diagnostics::Diagnostics(vec![Diagnostic::error(Path::new("--base-url"), (0, 0), message)
-                    .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
+                Error::Config(crate::diagnostics::Diagnostics(vec![Diagnostic::error(
+                    Path::new("--base-url"),
+                    (0, 0),
+                    message,
+                )
+                .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
             })?;
         }
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
         let translations = Translations::load(&theme, &config.language).map_err(Error::Config)?;
-        let content = timed(&mut timings, "content", || load_content(&root, &config, options.drafts)).map_err(Error::Content)?;
+        let content =
+            timed(&mut timings, "content", || load_content(&root, &config, options.drafts)).map_err(Error::Content)?;
         Ok(Site { options, config, content, theme, translations, timings })
     }
 

@@ -6,16 +6,17 @@ use std::path::Path;
 
 /// Converts a `toml` error on `text` (which starts at byte `base` of the
 /// file whose whole text is `file_text`) into a diagnostic for `path`.
-pub fn toml_diagnostic(
-    path: &Path,
-    file_text: &str,
-    base: usize,
-    err: &toml::de::Error,
-) -> Diagnostic {
+pub fn toml_diagnostic(path: &Path, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
     let index = LineIndex::new(file_text);
     let at = index.position(base + err.span().map_or(0, |s| s.start));
     let message = err.message().trim().to_string();
-    let mut diagnostic = Diagnostic::error(path, at, first_line(&message));
+    let mut shown = first_line(&message);
+    // serde lists the allowed names after the given one; the hint lists them instead.
+    if let Some(cut) = shown.find(", expected one of") {
+        shown.truncate(cut);
+    }
+    let shown = shown.replace("unknown variant", "unknown value");
+    let mut diagnostic = Diagnostic::error(path, at, shown);
     if let Some(hint) = hint_for(&message) {
         diagnostic = diagnostic.with_hint(hint);
     }
@@ -41,11 +42,7 @@ fn hint_for(message: &str) -> Option<String> {
     };
     let names = backquoted(rest);
     let (given, known) = names.split_first()?;
-    let list = known
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     if known.is_empty() {
         return Some(format!("remove the {what} `{given}`"));
     }
@@ -57,11 +54,7 @@ fn hint_for(message: &str) -> Option<String> {
 
 /// The words between backquotes, in order.
 fn backquoted(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
+    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -71,18 +64,12 @@ mod tests {
     #[test]
     fn unknown_field_gets_closest_key() {
         let hint = hint_for("unknown field `titel`, expected one of `title`, `start`");
-        assert_eq!(
-            hint.as_deref(),
-            Some("did you mean `title`? Allowed: `title`, `start`")
-        );
+        assert_eq!(hint.as_deref(), Some("did you mean `title`? Allowed: `title`, `start`"));
     }
 
     #[test]
     fn unknown_variant_lists_values() {
         let hint = hint_for("unknown variant `huge`, expected one of `minor`, `major`");
-        assert_eq!(
-            hint.as_deref(),
-            Some("allowed values are `minor`, `major`")
-        );
+        assert_eq!(hint.as_deref(), Some("allowed values are `minor`, `major`"));
     }
 }

@@ -49,10 +49,7 @@ pub fn resolve(value: &Datetime, tz: Tz) -> Result<Resolved, DateError> {
                 .from_local_datetime(&naive)
                 .single()
                 .ok_or_else(|| (format!("\"{value}\" is out of range"), example.to_string()))?;
-            Ok(Resolved {
-                instant: instant.with_timezone(&tz),
-                warning: None,
-            })
+            Ok(Resolved { instant: instant.with_timezone(&tz), warning: None })
         }
         None => local(naive, tz, value),
     }
@@ -60,10 +57,7 @@ pub fn resolve(value: &Datetime, tz: Tz) -> Result<Resolved, DateError> {
 
 fn local(naive: NaiveDateTime, tz: Tz, value: &Datetime) -> Result<Resolved, DateError> {
     match tz.from_local_datetime(&naive) {
-        LocalResult::Single(instant) => Ok(Resolved {
-            instant,
-            warning: None,
-        }),
+        LocalResult::Single(instant) => Ok(Resolved { instant, warning: None }),
         LocalResult::Ambiguous(first, second) => Ok(Resolved {
             instant: first,
             warning: Some((
@@ -71,16 +65,13 @@ fn local(naive: NaiveDateTime, tz: Tz, value: &Datetime) -> Result<Resolved, Dat
                     "{value} happens twice in {tz} (clocks go back); the first one ({}) was taken",
                     first.format("%:z")
                 ),
-                format!(
-                    "add the offset to say which one you mean: {} or {}",
-                    first.to_rfc3339(),
-                    second.to_rfc3339()
-                ),
+                format!("add the offset to say which one you mean: {} or {}", first.to_rfc3339(), second.to_rfc3339()),
             )),
         }),
         LocalResult::None => Err((
             format!("{value} does not exist in {tz}: clocks skip that hour (daylight saving time)"),
-            "check the time; in the hour skipped by daylight saving time, write the offset, e.g. 03:30:00+02:00".to_string(),
+            "check the time; in the hour skipped by daylight saving time, write the offset, e.g. 03:30:00+02:00"
+                .to_string(),
         )),
     }
 }

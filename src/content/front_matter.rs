@@ -72,11 +72,7 @@ impl<'a> Iterator for LineIter<'a> {
             None => (rest, self.text.len()),
         };
         self.pos = end;
-        Some(Line {
-            start,
-            content: content.strip_suffix('\r').unwrap_or(content),
-            end,
-        })
+        Some(Line { start, content: content.strip_suffix('\r').unwrap_or(content), end })
     }
 }
 

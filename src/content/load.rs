@@ -45,8 +45,9 @@ pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 let shown = relative(root, entry.path());
                 if entry.path_is_symlink() && !stays_inside(entry.path(), &canonical_root) {
                     errors.push(
-                        Diagnostic::error(&shown, (0, 0), "this symbolic link points outside the site")
-                            .with_hint("vigie only reads files inside the site folder; copy the file instead of linking it"),
+                        Diagnostic::error(&shown, (0, 0), "this symbolic link points outside the site").with_hint(
+                            "vigie only reads files inside the site folder; copy the file instead of linking it",
+                        ),
                     );
                     continue;
                 }

@@ -31,9 +31,7 @@ impl Markdown {
 
 /// The part of a body before its `<!-- more -->` marker, if it has one.
 pub fn summary_part(body: &str) -> Option<&str> {
-    ["<!-- more -->", "<!--more-->"]
-        .iter()
-        .find_map(|marker| body.find(marker).map(|i| &body[..i]))
+    ["<!-- more -->", "<!--more-->"].iter().find_map(|marker| body.find(marker).map(|i| &body[..i]))
 }
 
 #[cfg(test)]

@@ -70,11 +70,11 @@ fn duplicate_urls(incidents: &[Incident]) -> Vec<Diagnostic> {
     for incident in sorted {
         if let Some(first) = seen.insert(&incident.path, incident) {
             errors.push(
-                Diagnostic::error(&incident.source, (1, 1), format!(
-                    "this incident would have the same URL /{} as {}",
-                    incident.path,
-                    first.source.display()
-                ))
+                Diagnostic::error(
+                    &incident.source,
+                    (1, 1),
+                    format!("this incident would have the same URL /{} as {}", incident.path, first.source.display()),
+                )
                 .with_hint("give one of them a different title, or set slug = \"…\" in its front matter"),
             );
             seen.insert(&first.path, first);

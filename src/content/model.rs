@@ -96,12 +96,9 @@ impl Status {
     pub fn allowed_for(kind: Kind) -> &'static [Status] {
         match kind {
             Kind::Maintenance => &[Status::Scheduled, Status::InProgress, Status::Completed],
-            Kind::Incident | Kind::Notice => &[
-                Status::Investigating,
-                Status::Identified,
-                Status::Monitoring,
-                Status::Resolved,
-            ],
+            Kind::Incident | Kind::Notice => {
+                &[Status::Investigating, Status::Identified, Status::Monitoring, Status::Resolved]
+            }
         }
     }
 }
@@ -174,16 +171,14 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// The time of the latest change: the last update, the end or the start.
-    pub fn last_change(&self) -> DateTime<Tz> {
-        let mut latest = self.start;
-        if let Some(end) = self.end {
-            latest = latest.max(end);
-        }
-        if let Some(update) = self.updates.last() {
-            latest = latest.max(update.at);
-        }
-        latest
+    /// The time of the latest change seen at `now`: the latest of the start,
+    /// the end and the updates that are not in the future. Passing a planned
+    /// start or end counts as a change, since the incident's state changes then.
+    /// When everything is in the future (an announced maintenance), its earliest time.
+    pub fn last_change(&self, now: DateTime<Tz>) -> DateTime<Tz> {
+        let times = std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at));
+        let (past, future): (Vec<_>, Vec<_>) = times.partition(|t| *t <= now);
+        past.into_iter().max().or_else(|| future.into_iter().min()).unwrap_or(self.start)
     }
 
     /// Where the incident stands at `now`.

@@ -65,10 +65,7 @@ pub struct ParseContext<'a> {
 
 /// Parses the text of the file shown to the user as `path`.
 pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed {
-    let fail = |d: Diagnostic| Parsed {
-        incident: None,
-        diagnostics: vec![d],
-    };
+    let fail = |d: Diagnostic| Parsed { incident: None, diagnostics: vec![d] };
     let parts = match split(text) {
         Ok(parts) => parts,
         Err(SplitError::NoOpeningFence) => {
@@ -84,19 +81,11 @@ pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed 
         Ok(raw) => raw,
         Err(e) => return fail(toml_diagnostic(path, text, parts.front_matter_offset, &e)),
     };
-    let mut checker = Checker {
-        path,
-        index: LineIndex::new(text),
-        base: parts.front_matter_offset,
-        diagnostics: Vec::new(),
-        cx,
-    };
+    let mut checker =
+        Checker { path, index: LineIndex::new(text), base: parts.front_matter_offset, diagnostics: Vec::new(), cx };
     let incident = checker.build(raw, parts.body);
     let ok = !checker.diagnostics.iter().any(Diagnostic::is_error);
-    Parsed {
-        incident: incident.filter(|_| ok),
-        diagnostics: checker.diagnostics,
-    }
+    Parsed { incident: incident.filter(|_| ok), diagnostics: checker.diagnostics }
 }
 
 struct Checker<'a, 'c> {
@@ -136,20 +125,32 @@ impl Checker<'_, '_> {
     fn build(&mut self, raw: RawFrontMatter, body: &str) -> Option<Incident> {
         let title = raw.title.get_ref().trim().to_string();
         if title.is_empty() {
-            self.error(&raw.title, "the title is empty".into(), "give the incident a short title, e.g. title = \"Messagerie indisponible\"");
+            self.error(
+                &raw.title,
+                "the title is empty".into(),
+                "give the incident a short title, e.g. title = \"Messagerie indisponible\"",
+            );
         }
         let start = self.datetime(&raw.start);
         let end = raw.end.as_ref().and_then(|e| self.datetime(e));
         if let (Some(start), Some(end), Some(raw_end)) = (start, end, &raw.end) {
             if end < start {
-                self.error(raw_end, format!("the end ({}) is before the start ({})", end.to_rfc3339(), start.to_rfc3339()), "check both dates; `end` is when service was restored");
+                self.error(
+                    raw_end,
+                    format!("the end ({}) is before the start ({})", end.to_rfc3339(), start.to_rfc3339()),
+                    "check both dates; `end` is when service was restored",
+                );
             }
         }
         let services = self.services(&raw.services);
         let kind = raw.kind.as_ref().map_or(Kind::Incident, |k| *k.get_ref());
         let severity = raw.severity.as_ref().map(|s| *s.get_ref());
         if kind == Kind::Incident && severity.is_none() {
-            self.error(&raw.title, "an incident needs a severity".into(), "add severity = \"minor\", \"major\" or \"critical\"");
+            self.error(
+                &raw.title,
+                "an incident needs a severity".into(),
+                "add severity = \"minor\", \"major\" or \"critical\"",
+            );
         }
         let slug = self.slug(&raw, &title);
         let updates = self.updates(&raw, kind, start, end.is_some());
@@ -208,14 +209,24 @@ impl Checker<'_, '_> {
             let s = given.get_ref();
             let valid = !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
-                self.error(given, format!("slug \"{s}\" cannot be used in a URL"), format!("use lowercase ASCII letters, digits and '-', e.g. slug = \"{}\"", slugify(s)));
+                self.error(
+                    given,
+                    format!("slug \"{s}\" cannot be used in a URL"),
+                    format!("use lowercase ASCII letters, digits and '-', e.g. slug = \"{}\"", slugify(s)),
+                );
             }
             return s.clone();
         }
         slugify(title)
     }
 
-    fn updates(&mut self, raw: &RawFrontMatter, kind: Kind, start: Option<chrono::DateTime<chrono_tz::Tz>>, has_end: bool) -> Vec<Update> {
+    fn updates(
+        &mut self,
+        raw: &RawFrontMatter,
+        kind: Kind,
+        start: Option<chrono::DateTime<chrono_tz::Tz>>,
+        has_end: bool,
+    ) -> Vec<Update> {
         let allowed = Status::allowed_for(kind);
         let mut updates = Vec::with_capacity(raw.updates.len());
         let mut previous: Option<chrono::DateTime<chrono_tz::Tz>> = None;
@@ -223,17 +234,33 @@ impl Checker<'_, '_> {
             let status = *u.status.get_ref();
             if !allowed.contains(&status) {
                 let list = allowed.iter().map(|s| format!("\"{}\"", s.as_str())).collect::<Vec<_>>().join(", ");
-                self.error(&u.status, format!("status \"{}\" is not used for a {}", status.as_str(), kind.as_str()), format!("a {} uses {list}", kind.as_str()));
+                self.error(
+                    &u.status,
+                    format!("status \"{}\" is not used for a {}", status.as_str(), kind.as_str()),
+                    format!("a {} uses {list}", kind.as_str()),
+                );
             }
             let Some(at) = self.datetime(&u.at) else { continue };
             if let Some(prev) = previous {
                 if at < prev {
-                    self.error(&u.at, format!("this update ({}) is earlier than the one before it ({})", at.to_rfc3339(), prev.to_rfc3339()), "list [[updates]] in time order, oldest first");
+                    self.error(
+                        &u.at,
+                        format!(
+                            "this update ({}) is earlier than the one before it ({})",
+                            at.to_rfc3339(),
+                            prev.to_rfc3339()
+                        ),
+                        "list [[updates]] in time order, oldest first",
+                    );
                 }
             }
             if let Some(start) = start {
                 if at < start && status != Status::Scheduled {
-                    self.error(&u.at, format!("this update ({}) is before the start ({})", at.to_rfc3339(), start.to_rfc3339()), "an update cannot precede the incident; check its date or move `start` earlier");
+                    self.error(
+                        &u.at,
+                        format!("this update ({}) is before the start ({})", at.to_rfc3339(), start.to_rfc3339()),
+                        "an update cannot precede the incident; check its date or move `start` earlier",
+                    );
                 }
             }
             previous = Some(at);
@@ -249,7 +276,14 @@ impl Checker<'_, '_> {
         }
         if !has_end {
             if let Some(closing) = raw.updates.iter().find(|u| u.status.get_ref().is_final()) {
-                self.error(&closing.status, format!("the update says \"{}\" but the front matter has no `end`", closing.status.get_ref().as_str()), format!("add end = {} (the time service came back)", closing.at.get_ref()));
+                self.error(
+                    &closing.status,
+                    format!(
+                        "the update says \"{}\" but the front matter has no `end`",
+                        closing.status.get_ref().as_str()
+                    ),
+                    format!("add end = {} (the time service came back)", closing.at.get_ref()),
+                );
             }
         }
         updates
@@ -258,7 +292,10 @@ impl Checker<'_, '_> {
 
 /// ASCII-folds a title into a URL segment: « Téléphonie IP » → `telephonie-ip`.
 pub fn slugify(title: &str) -> String {
-    let s = slug::slugify(title);
+    // Symbols such as emoji would be spelled out ("rotating-light"): drop them.
+    let words: String =
+        title.chars().map(|c| if c.is_alphanumeric() || c.is_ascii_punctuation() { c } else { ' ' }).collect();
+    let s = slug::slugify(words);
     if s.is_empty() {
         "incident".to_string()
     } else {
@@ -275,5 +312,6 @@ mod tests {
         assert_eq!(slugify("Téléphonie IP"), "telephonie-ip");
         assert_eq!(slugify("Panne : serveur « mail » !"), "panne-serveur-mail");
         assert_eq!(slugify("???"), "incident");
+        assert_eq!(slugify("Alerte 🚨 DNS"), "alerte-dns");
     }
 }

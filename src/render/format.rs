@@ -83,8 +83,25 @@ mod tests {
     fn french() -> DateWords {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         DateWords {
-            weekdays: s(&["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]).try_into().expect("7"),
-            months: s(&["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]).try_into().expect("12"),
+            weekdays: s(&["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+                .try_into()
+                .expect("7"),
+            months: s(&[
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ])
+            .try_into()
+            .expect("12"),
             first_day: Some("1er".into()),
             datetime: "{weekday} {day} {month} {year} à {hour} h {minute}".into(),
             date: "{day} {month} {year}".into(),
@@ -111,7 +128,12 @@ mod tests {
 
     #[test]
     fn durations_are_rounded_to_minutes() {
-        let w = DurationWords { days: "j".into(), hours: "h".into(), minutes: "min".into(), under_a_minute: "moins d’une minute".into() };
+        let w = DurationWords {
+            days: "j".into(),
+            hours: "h".into(),
+            minutes: "min".into(),
+            under_a_minute: "moins d’une minute".into(),
+        };
         assert_eq!(duration(Duration::minutes(135), &w).replace('\u{a0}', " "), "2 h 15 min");
         assert_eq!(duration(Duration::minutes(60 * 27 + 5), &w), "1\u{a0}j 3\u{a0}h 5\u{a0}min");
         assert_eq!(duration(Duration::seconds(30), &w), "moins d’une minute");

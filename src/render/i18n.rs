@@ -2,11 +2,11 @@
 //! labels handed to templates as `t`, and the words dates and durations are
 //! written with.
 
+use super::theme::ThemeFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::toml_errors::toml_diagnostic;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use super::theme::ThemeFiles;
 
 /// How dates are written in one language.
 #[derive(Debug, Clone, Deserialize)]
@@ -62,8 +62,12 @@ impl Translations {
         let Some(source) = theme.translations.get(language) else {
             let shown = theme.shown_dir.join("i18n").join(format!("{language}.toml"));
             let known = theme.translations.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
-            return Err(Diagnostics(vec![Diagnostic::error(&shown, (0, 0), format!("the theme has no translations for language \"{language}\""))
-                .with_hint(format!("set language in site.toml to one of {known}, or add this file to the theme"))]));
+            return Err(Diagnostics(vec![Diagnostic::error(
+                &shown,
+                (0, 0),
+                format!("the theme has no translations for language \"{language}\""),
+            )
+            .with_hint(format!("set language in site.toml to one of {known}, or add this file to the theme"))]));
         };
         toml::from_str(&source.text).map_err(|e| Diagnostics(vec![toml_diagnostic(&source.shown, &source.text, 0, &e)]))
     }

@@ -35,7 +35,7 @@ pub struct RenderError {
     pub template: PathBuf,
     /// Tera's error.
     #[source]
-    pub source: tera::Error,
+    pub source: Box<tera::Error>,
 }
 
 /// Everything pages are rendered with.
@@ -68,7 +68,13 @@ struct SiteView<'a> {
 
 impl<'a> Renderer<'a> {
     /// Prepares views and the shared context. `generated` is the build time shown in footers.
-    pub fn new(config: &'a SiteConfig, archive: &'a Archive<'a>, templates: Templates, t: &'a Translations, generated: DateTime<Tz>) -> Self {
+    pub fn new(
+        config: &'a SiteConfig,
+        archive: &'a Archive<'a>,
+        templates: Templates,
+        t: &'a Translations,
+        generated: DateTime<Tz>,
+    ) -> Self {
         let urls = Urls::new(&config.base_url);
         let cards = archive.incidents.iter().map(|i| card(i, config, archive, t, &urls)).collect();
         let mut base = tera::Context::new();
@@ -97,8 +103,8 @@ impl<'a> Renderer<'a> {
         full.insert("permalink", &self.urls.absolute(page));
         self.templates.tera.render(template, &full).map(String::into_bytes).map_err(|source| RenderError {
             page: format!("/{page}"),
+            source: Box::new(source),
             template: self.templates.origins.get(template).cloned().unwrap_or_else(|| PathBuf::from(template)),
-            source,
         })
     }
 
@@ -151,7 +157,13 @@ pub fn service_path(key: &str) -> String {
     format!("services/{key}/")
 }
 
-fn card(incident: &Incident, config: &SiteConfig, archive: &Archive<'_>, t: &Translations, urls: &Urls) -> IncidentCard {
+fn card(
+    incident: &Incident,
+    config: &SiteConfig,
+    archive: &Archive<'_>,
+    t: &Translations,
+    urls: &Urls,
+) -> IncidentCard {
     IncidentCard {
         url: urls.path(&incident.path),
         title: incident.title.clone(),
@@ -160,7 +172,9 @@ fn card(incident: &Incident, config: &SiteConfig, archive: &Archive<'_>, t: &Tra
         severity: incident.severity.map(|s| s.as_str()),
         severity_label: incident.severity.map(|s| t.label(&format!("severity_{}", s.as_str())).to_string()),
         phase: incident.phase(archive.now).as_str(),
-        phase_label: t.label(&format!("phase_{}_{}", incident.kind.as_str(), incident.phase(archive.now).as_str())).to_string(),
+        phase_label: t
+            .label(&format!("phase_{}_{}", incident.kind.as_str(), incident.phase(archive.now).as_str()))
+            .to_string(),
         status: incident.updates.last().map(|u| u.status.as_str()),
         start: format::time_view(&incident.start, &t.dates),
         end: incident.end.map(|e| format::time_view(&e, &t.dates)),

@@ -61,7 +61,8 @@ fn render_home(r: &Renderer<'_>) -> Result<Vec<super::pages::Page>, RenderError>
 }
 
 fn year_stats(r: &Renderer<'_>, year: i32, items: &[usize]) -> YearStats {
-    let incidents = items.iter().filter(|&&i| r.archive.incidents[i].kind == crate::content::model::Kind::Incident).count();
+    let incidents =
+        items.iter().filter(|&&i| r.archive.incidents[i].kind == crate::content::model::Kind::Incident).count();
     YearStats {
         year,
         url: r.urls.path(&format!("{year}/")),
@@ -82,7 +83,11 @@ fn render_years(r: &Renderer<'_>) -> Result<Vec<Page>, RenderError> {
                 let month = r.archive.incidents[i].start.month();
                 let anchor = format!("m{month:02}");
                 if months.last().is_none_or(|m| m.anchor != anchor) {
-                    months.push(MonthGroup { title: format::month_year(year, month, &r.t.dates), anchor, incidents: Vec::new() });
+                    months.push(MonthGroup {
+                        title: format::month_year(year, month, &r.t.dates),
+                        anchor,
+                        incidents: Vec::new(),
+                    });
                 }
                 if let Some(group) = months.last_mut() {
                     group.incidents.push(&r.cards[i]);

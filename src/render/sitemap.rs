@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 /// The sitemap of the given page directories (site-relative, e.g. `2016/`),
 /// with each incident page's last change as `lastmod`.
 pub fn sitemap(urls: &Urls, archive: &Archive<'_>, list_pages: &[String]) -> Vec<u8> {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for page in list_pages {
         let _ = writeln!(xml, "  <url><loc>{}</loc></url>", escape(&urls.absolute(page)));
     }
@@ -16,7 +18,7 @@ pub fn sitemap(urls: &Urls, archive: &Archive<'_>, list_pages: &[String]) -> Vec
             xml,
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
             escape(&urls.absolute(&incident.path)),
-            incident.last_change().to_rfc3339()
+            incident.last_change(archive.now).to_rfc3339()
         );
     }
     xml.push_str("</urlset>\n");

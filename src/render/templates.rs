@@ -8,15 +8,8 @@ use std::path::PathBuf;
 use tera::Tera;
 
 /// The templates every theme must have.
-pub const REQUIRED: [&str; 7] = [
-    "index.html",
-    "year.html",
-    "incident.html",
-    "services.html",
-    "service.html",
-    "404.html",
-    "feed_entry.html",
-];
+pub const REQUIRED: [&str; 7] =
+    ["index.html", "year.html", "incident.html", "services.html", "service.html", "404.html", "feed_entry.html"];
 
 /// Why the templates could not be compiled.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +28,7 @@ pub enum TemplateError {
         /// The file.
         path: PathBuf,
         /// Tera's error, with its location.
-        source: tera::Error,
+        source: Box<tera::Error>,
     },
 }
 
@@ -56,16 +49,16 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let origins: BTreeMap<String, PathBuf> = theme.templates.iter().map(|(n, s)| (n.clone(), s.shown.clone())).collect();
-    tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
-        .map_err(|e| {
-            // Tera names the template at fault in quotes: point at its file.
-            let message = e.to_string();
-            let path = origins
-                .iter()
-                .find(|(name, _)| message.contains(&format!("'{name}'")))
-                .map_or_else(|| theme.shown_dir.join("templates"), |(_, p)| p.clone());
-            TemplateError::Syntax { path, source: e }
-        })?;
+    let origins: BTreeMap<String, PathBuf> =
+        theme.templates.iter().map(|(n, s)| (n.clone(), s.shown.clone())).collect();
+    tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))).map_err(|e| {
+        // Tera names the template at fault in quotes: point at its file.
+        let message = e.to_string();
+        let path = origins
+            .iter()
+            .find(|(name, _)| message.contains(&format!("'{name}'")))
+            .map_or_else(|| theme.shown_dir.join("templates"), |(_, p)| p.clone());
+        TemplateError::Syntax { path, source: Box::new(e) }
+    })?;
     Ok(Templates { tera, origins })
 }

@@ -57,7 +57,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, ThemeError> {
     let dir = root.join("themes").join(name);
     let mut files = ThemeFiles { shown_dir: PathBuf::from("themes").join(name), ..ThemeFiles::default() };
     if dir.is_dir() {
-        read_dir_into(root, &dir.join("templates"), &mut |rel, shown, bytes| insert_text(&mut files.templates, rel, shown, bytes))?;
+        read_dir_into(root, &dir.join("templates"), &mut |rel, shown, bytes| {
+            insert_text(&mut files.templates, rel, shown, bytes)
+        })?;
         read_dir_into(root, &dir.join("i18n"), &mut |rel, shown, bytes| {
             let lang = rel.strip_suffix(".toml").unwrap_or(rel).to_string();
             insert_text(&mut files.translations, &lang, shown, bytes)
@@ -80,7 +82,9 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, ThemeError> {
     } else {
         return Err(ThemeError::NotFound { name: name.to_string(), dir: files.shown_dir });
     }
-    read_dir_into(root, &root.join("templates"), &mut |rel, shown, bytes| insert_text(&mut files.templates, rel, shown, bytes))?;
+    read_dir_into(root, &root.join("templates"), &mut |rel, shown, bytes| {
+        insert_text(&mut files.templates, rel, shown, bytes)
+    })?;
     read_dir_into(root, &root.join("static"), &mut |rel, _, bytes| {
         files.statics.insert(rel.to_string(), bytes);
         Ok(())
@@ -88,7 +92,12 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, ThemeError> {
     Ok(files)
 }
 
-fn insert_text(map: &mut BTreeMap<String, Source>, key: &str, shown: PathBuf, bytes: Vec<u8>) -> Result<(), ThemeError> {
+fn insert_text(
+    map: &mut BTreeMap<String, Source>,
+    key: &str,
+    shown: PathBuf,
+    bytes: Vec<u8>,
+) -> Result<(), ThemeError> {
     let text = String::from_utf8(bytes).map_err(|_| ThemeError::Read {
         path: shown.clone(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8; save it as UTF-8"),

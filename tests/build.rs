@@ -1,0 +1,241 @@
+//! Whole builds of the `basic` fixture site, checked by parsing the HTML.
+
+mod common;
+
+use common::{attrs, snapshot, texts, TestSite};
+use std::path::Path;
+
+#[test]
+fn builds_every_page_kind() {
+    let site = TestSite::new("basic");
+    let run = site.build_ok(&[]);
+    assert!(run.stderr.contains("Built "), "summary line missing:\n{}", run.stderr);
+    assert!(run.stdout.is_empty(), "stdout must stay clean: {}", run.stdout);
+    for file in [
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "2016/index.html",
+        "2024/index.html",
+        "2016/11/22/panne-de-la-messagerie/index.html",
+        "2016/07/01/coupure-de-l-hebergement-web/index.html",
+        "services/index.html",
+        "services/mail/index.html",
+        "services/web/index.html",
+        "services/voip/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+        "atom.xml",
+        "rss.xml",
+        "services/voip/atom.xml",
+    ] {
+        assert!(site.public().join(file).is_file(), "{file} was not built");
+    }
+    assert!(
+        !site.public().join("page/4/index.html").exists(),
+        "4 published posts at 2 per page make 2 pages… plus none"
+    );
+}
+
+#[test]
+fn home_shows_current_events_first_then_history_newest_first() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let home = site.page("index.html");
+    let current = texts(&home, ".current .card-title");
+    assert_eq!(current, ["Téléphonie IP perturbée", "Maintenance des routeurs"], "ongoing first, then upcoming");
+    let history = texts(&home, "#history-heading ~ ul .card-title");
+    assert_eq!(history, ["Maintenance des routeurs", "Téléphonie IP perturbée"], "newest start first, 2 per page");
+    let page3 = site.page("page/3/index.html");
+    assert_eq!(texts(&page3, ".card-title"), ["Coupure de l'hébergement web"]);
+    assert!(texts(&page3, ".current").is_empty(), "current events only on the first page");
+}
+
+#[test]
+fn incident_page_has_facts_timeline_and_neighbours() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let page = site.page("2016/11/22/panne-de-la-messagerie/index.html");
+    assert_eq!(texts(&page, "h1"), ["Panne de la messagerie"]);
+    let badges = texts(&page, ".incident-header .badge");
+    assert_eq!(badges, ["Incident", "Gravité : Majeure", "Résolu"], "severity is written, not only coloured");
+    let facts = texts(&page, ".facts dd");
+    assert_eq!(facts[0], "mardi 22 novembre 2016 à 12 h 16");
+    assert_eq!(facts[1], "mardi 22 novembre 2016 à 14 h 31");
+    assert_eq!(facts[2], "2 h 15 min");
+    assert_eq!(facts[3], "Messagerie, Hébergement web");
+    assert_eq!(facts[4], "IG-2016-11-22-001");
+    let times = attrs(&page, ".facts time", "datetime");
+    assert_eq!(times, ["2016-11-22T12:16:00+01:00", "2016-11-22T14:31:00+01:00"]);
+    let statuses = texts(&page, ".timeline .status");
+    assert_eq!(statuses, ["Analyse en cours", "Cause identifiée", "Résolu"]);
+    assert_eq!(texts(&page, ".prose h2"), ["Cause"]);
+    assert_eq!(
+        attrs(&page, ".neighbours a[rel=prev]", "href"),
+        ["/incidents/2016/07/01/coupure-de-l-hebergement-web/"]
+    );
+    assert_eq!(
+        attrs(&page, ".neighbours a[rel=next]", "href"),
+        ["/incidents/2024/03/10/tom-jerry-script-alert-1-script-quoted-e/"]
+    );
+    let services = attrs(&page, ".facts a", "href");
+    assert_eq!(services, ["/incidents/services/mail/", "/incidents/services/web/"]);
+}
+
+#[test]
+fn local_times_use_paris_summer_time() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
+    assert_eq!(attrs(&page, ".facts time", "datetime")[0], "2016-07-01T09:05:00+02:00");
+    assert_eq!(texts(&page, ".facts dd")[0], "vendredi 1er juillet 2016 à 9 h 05");
+    assert_eq!(texts(&page, ".facts dd")[2], "45 min");
+}
+
+#[test]
+fn year_and_service_pages_count_and_sum_downtime() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let year = site.page("2016/index.html");
+    assert_eq!(texts(&year, "h2"), ["novembre 2016", "juillet 2016"]);
+    let stats = texts(&year, ".stats").join("");
+    assert!(stats.contains("2 publications") && stats.contains("3 h"), "2 h 15 + 45 min = 3 h: {stats}");
+    let web = site.page("services/web/index.html");
+    let cells = texts(&web, ".per-year tbody th, .per-year tbody td");
+    assert_eq!(cells, ["2024", "1", "0", "moins d’une minute", "2016", "2", "2", "3 h"]);
+    assert_eq!(texts(&web, "h1"), ["Hébergement web"]);
+    let subscribe = attrs(&web, ".subscribe a", "href");
+    assert_eq!(
+        subscribe,
+        ["/incidents/services/web/atom.xml", "/incidents/services/web/rss.xml"],
+        "visible subscribe links"
+    );
+    let services = site.page("services/index.html");
+    assert_eq!(texts(&services, ".service-summary h2"), ["Hébergement web", "Messagerie", "Téléphonie IP"]);
+}
+
+#[test]
+fn every_internal_link_stays_under_the_base_path_and_resolves() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let files = snapshot(&site.public());
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(bytes));
+        let mut links = attrs(&html, "a[href]", "href");
+        links.extend(attrs(&html, "link[href]", "href"));
+        links.extend(attrs(&html, "[src]", "src"));
+        for link in links {
+            // An empty href is what stays of a dropped `javascript:` link: it goes nowhere.
+            if link.starts_with("https://example.fr/incidents/") || link.starts_with('#') || link.is_empty() {
+                continue;
+            }
+            assert!(link.starts_with("/incidents/"), "{rel}: link {link} escapes the base path");
+            let target = link.trim_start_matches("/incidents/").split('#').next().unwrap_or_default().to_string();
+            let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
+            assert!(files.contains_key(&file), "{rel}: link {link} points to a missing file {file}");
+        }
+    }
+}
+
+#[test]
+fn pages_link_their_feeds_for_discovery() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let home = site.page("index.html");
+    assert_eq!(attrs(&home, "link[rel=alternate][type='application/atom+xml']", "href"), ["/incidents/atom.xml"]);
+    assert_eq!(attrs(&home, "link[rel=alternate][type='application/rss+xml']", "href"), ["/incidents/rss.xml"]);
+    let incident = site.page("2016/11/22/panne-de-la-messagerie/index.html");
+    let atom = attrs(&incident, "link[rel=alternate][type='application/atom+xml']", "href");
+    assert_eq!(atom, ["/incidents/atom.xml", "/incidents/services/mail/atom.xml", "/incidents/services/web/atom.xml"]);
+}
+
+#[test]
+fn hostile_text_is_escaped_everywhere() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let path = "2024/03/10/tom-jerry-script-alert-1-script-quoted-e/index.html";
+    let page = site.page(path);
+    assert_eq!(texts(&page, "h1"), ["Tom & Jerry <script>alert(1)</script> \"quoted\" ]]> 🚨 é"]);
+    let scripts = texts(&page, "script");
+    assert!(scripts.is_empty(), "no script element may come from content: {scripts:?}");
+    assert!(attrs(&page, "a[href^='javascript']", "href").is_empty(), "javascript: links are dropped");
+    assert!(texts(&page, ".prose").join(" ").contains("<script>alert(\"x\")</script>"), "raw HTML is shown as text");
+    assert_eq!(
+        texts(&page, "title"),
+        ["Tom & Jerry <script>alert(1)</script> \"quoted\" ]]> 🚨 é – Incidents & <tests>"]
+    );
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    assert!(!site.public().join("2024/05/05/brouillon/index.html").exists(), "draft built without --drafts");
+    assert!(!site.read("atom.xml").contains("Brouillon"), "draft in a feed");
+    site.build_ok(&["--drafts"]);
+    assert!(site.public().join("2024/05/05/brouillon/index.html").is_file(), "--drafts must build drafts");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let first = snapshot(&site.public());
+    site.build_ok(&[]);
+    assert_eq!(first, snapshot(&site.public()));
+}
+
+#[test]
+fn english_site() {
+    let site = TestSite::new("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).expect("read");
+    site.write("site.toml", &format!("language = \"en\"\n{toml}"));
+    site.build_ok(&[]);
+    let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
+    assert_eq!(texts(&page, ".facts dd")[0], "Friday 1 July 2016 at 09:05 (UTC+02:00)");
+    assert_eq!(attrs(&page, "html", "lang"), ["en"]);
+    assert_eq!(texts(&page, ".incident-header .badge")[2], "Resolved");
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = TestSite::new("basic");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Perdu</h1>{% endblock content %}",
+    );
+    site.build_ok(&[]);
+    assert_eq!(texts(&site.page("404.html"), "h1"), ["Perdu"]);
+    assert_eq!(texts(&site.page("index.html"), "h1").len(), 1, "other templates still come from the theme");
+}
+
+#[test]
+fn base_url_flag_moves_every_link() {
+    let site = TestSite::new("basic");
+    site.build_ok(&["--base-url", "http://127.0.0.1/status"]);
+    let home = site.page("index.html");
+    let links = attrs(&home, "a[href]:not(.skip-link)", "href");
+    assert!(links.iter().all(|h| h.starts_with("/status/")), "all links under /status/: {links:?}");
+    assert!(site.read("sitemap.xml").contains("<loc>http://127.0.0.1/status/2016/</loc>"));
+    assert!(site.read("robots.txt").contains("Sitemap: http://127.0.0.1/status/sitemap.xml"));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_create() {
+    let site = TestSite::new("basic");
+    site.write("docs/important.txt", "keep me");
+    let run = site.vigie(&["build", "--output", "docs"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("not empty and was not created by vigie"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(site.root().join("docs/important.txt")).expect("kept"), "keep me");
+    for output in [".", "content", "content/x", "themes"] {
+        let run = site.vigie(&["build", "--output", output]);
+        assert_eq!(run.code, Some(1), "--output {output} must be refused:\n{}", run.stderr);
+    }
+    assert!(Path::new(&site.root().join("content/2016/panne-messagerie.md")).is_file(), "sources untouched");
+}

@@ -1,0 +1,137 @@
+//! The feeds of the `basic` fixture site, parsed with feed-rs.
+
+mod common;
+
+use common::TestSite;
+use feed_rs::model::Feed;
+
+fn parse(site: &TestSite, rel: &str) -> Feed {
+    let xml = site.read(rel);
+    feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}\n{xml}"))
+}
+
+fn titles(feed: &Feed) -> Vec<String> {
+    feed.entries.iter().map(|e| e.title.as_ref().map(|t| t.content.clone()).unwrap_or_default()).collect()
+}
+
+#[test]
+fn global_feeds_list_entries_by_last_change_within_the_limit() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    for rel in ["atom.xml", "rss.xml"] {
+        let feed = parse(&site, rel);
+        assert_eq!(
+            titles(&feed),
+            [
+                "[En cours] Téléphonie IP perturbée",
+                "[Maintenance prévue] Maintenance des routeurs",
+                "[Résolu] Tom & Jerry <script>alert(1)</script> \"quoted\" ]]> 🚨 é",
+            ],
+            "{rel}: latest change first, capped by feed_limit = 3"
+        );
+        assert_eq!(feed.title.as_ref().map(|t| t.content.as_str()), Some("Incidents & <tests>"), "{rel}");
+        let link = &feed.entries[0].links[0].href;
+        assert_eq!(
+            link, "https://example.fr/incidents/2024/11/19/telephonie-ip-perturbee/",
+            "{rel}: absolute link under the sub-path"
+        );
+        let ids: std::collections::HashSet<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
+        assert_eq!(ids.len(), feed.entries.len(), "{rel}: ids are unique");
+    }
+    let atom = site.read("atom.xml");
+    assert!(atom.contains("<link href=\"https://example.fr/incidents/atom.xml\" rel=\"self\""), "atom self link");
+    let rss = site.read("rss.xml");
+    assert!(rss.contains("href=\"https://example.fr/incidents/rss.xml\" rel=\"self\""), "rss self link");
+}
+
+#[test]
+fn service_feeds_hold_only_their_service() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let voip = parse(&site, "services/voip/atom.xml");
+    assert_eq!(titles(&voip), ["[En cours] Téléphonie IP perturbée"]);
+    assert_eq!(voip.title.map(|t| t.content), Some("Incidents & <tests> – Téléphonie IP".to_string()));
+    let web = parse(&site, "services/web/rss.xml");
+    assert_eq!(web.entries.len(), 3, "web has 3 published posts");
+    let categories: Vec<_> = web.entries[2].categories.iter().map(|c| c.term.clone()).collect();
+    assert!(categories.contains(&"Hébergement web".to_string()), "categories name services: {categories:?}");
+}
+
+#[test]
+fn a_service_without_incidents_gets_valid_empty_feeds() {
+    let site = TestSite::new("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).expect("read");
+    site.write("site.toml", &format!("{toml}\n[services.dns]\nname = \"DNS\"\n"));
+    site.build_ok(&[]);
+    for rel in ["services/dns/atom.xml", "services/dns/rss.xml"] {
+        assert!(parse(&site, rel).entries.is_empty(), "{rel}");
+    }
+}
+
+#[test]
+fn special_characters_survive_in_titles_and_content() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    for rel in ["atom.xml", "rss.xml"] {
+        let feed = parse(&site, rel);
+        let entry = feed.entries.iter().find(|e| e.links[0].href.contains("/2024/03/10/")).expect("special entry");
+        let body = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+            .expect("full content");
+        let fragment = scraper::Html::parse_fragment(&body);
+        let text: String = fragment.root_element().text().collect();
+        assert!(text.contains("Résumé avec & et < et > et ]]> et 🚨."), "{rel}: summary intact: {text}");
+        assert!(text.contains("Fini : a < b & c > d ]]> 🚨"), "{rel}: update text intact: {text}");
+        assert!(text.contains("<script>alert(\"x\")</script>"), "{rel}: raw HTML shown as text: {text}");
+        let scripts = scraper::Selector::parse("script").expect("selector");
+        assert_eq!(fragment.select(&scripts).count(), 0, "{rel}: no executable markup in content");
+    }
+}
+
+#[test]
+fn an_update_moves_updated_and_keeps_the_id() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let before = parse(&site, "services/voip/atom.xml");
+    let path = site.root().join("content/2024/ongoing.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let body_start = text.rfind("+++").expect("closing fence");
+    let new_text = format!(
+        "{}[[updates]]\nat = 2024-11-19T09:10:00+01:00\nstatus = \"identified\"\ntext = \"Cause trouvée.\"\n{}",
+        &text[..body_start],
+        &text[body_start..]
+    );
+    std::fs::write(&path, new_text).expect("write");
+    site.build_ok(&[]);
+    let after = parse(&site, "services/voip/atom.xml");
+    assert_eq!(before.entries[0].id, after.entries[0].id, "the id must not change");
+    let (b, a) = (before.entries[0].updated.expect("updated"), after.entries[0].updated.expect("updated"));
+    assert_eq!(b.to_rfc3339(), "2024-11-19T06:40:00+00:00");
+    assert_eq!(a.to_rfc3339(), "2024-11-19T08:10:00+00:00", "updated is the latest update");
+    assert_eq!(
+        after.entries[0].published.map(|p| p.to_rfc3339()),
+        Some("2024-11-19T06:40:00+00:00".into()),
+        "published is the start"
+    );
+    let rss = parse(&site, "services/voip/rss.xml");
+    assert_eq!(rss.entries[0].id, after.entries[0].id, "RSS guid and Atom id agree");
+}
+
+#[test]
+fn title_edits_keep_the_id() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let before = parse(&site, "services/voip/atom.xml").entries[0].id.clone();
+    let path = site.root().join("content/2024/ongoing.md");
+    let text = std::fs::read_to_string(&path)
+        .expect("read")
+        .replace("Téléphonie IP perturbée", "Téléphonie IP très perturbée");
+    std::fs::write(&path, text).expect("write");
+    site.build_ok(&[]);
+    let after = parse(&site, "services/voip/atom.xml");
+    assert_eq!(after.entries[0].id, before, "renaming an incident keeps its feed id");
+    assert_eq!(before, "tag:example.fr,2024:2024/ongoing");
+}
