@@ -20,6 +20,32 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Preview the site: build it in memory, serve it and rebuild on every change.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `vigie serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site root, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (default: 1111, or the next free one; 0: any free port).
+    #[arg(long, short)]
+    pub port: Option<u16>,
+    /// Include posts marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Poll the files for changes instead of relying on file system events
+    /// (network drives, WSL, containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// The build output folder, which serve never writes and never watches.
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
 }
 
 /// Arguments of `vigie build`.

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod feeds;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 mod toml_errors;
 
@@ -41,4 +42,31 @@ pub enum Error {
     /// The output could not be written.
     #[error(transparent)]
     Output(#[from] output::OutputError),
+}
+
+impl Error {
+    /// The error with its chain of causes, one `caused by:` line each, as
+    /// printed by `vigie build` and shown in `vigie serve`'s overlay.
+    pub fn report(&self) -> String {
+        use std::error::Error as _;
+        let mut text = self.to_string();
+        let mut source = self.source();
+        while let Some(cause) = source {
+            let line = cause.to_string();
+            if !line.is_empty() && !text.contains(&line) {
+                text.push_str("\n  caused by: ");
+                text.push_str(&line);
+            }
+            source = cause.source();
+        }
+        text
+    }
+
+    /// How many errors this stands for (a content error may list many files).
+    pub fn error_count(&self) -> usize {
+        match self {
+            Error::Content(d) | Error::Config(d) => d.error_count().max(1),
+            _ => 1,
+        }
+    }
 }

@@ -4,23 +4,28 @@
 mod cli;
 
 use clap::Parser;
-use cli::{BuildArgs, Cli, Command};
-use std::error::Error as _;
+use cli::{BuildArgs, Cli, Command, ServeArgs};
 use std::process::ExitCode;
 use std::time::Instant;
 use vigie::{build, BuildOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Build(args) => run_build(args, cli.verbose),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            report(&e);
-            ExitCode::from(1)
-        }
+    match cli.command {
+        Command::Build(args) => match run_build(args, cli.verbose) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                report(&e);
+                ExitCode::from(1)
+            }
+        },
+        Command::Serve(args) => match run_serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
@@ -50,21 +55,22 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
     Ok(())
 }
 
-/// Prints an error and its chain of causes, one `caused by:` line each.
+fn run_serve(args: ServeArgs) -> Result<(), vigie::serve::ServeError> {
+    let output = if args.output.is_absolute() { args.output.clone() } else { args.root.join(&args.output) };
+    vigie::serve::serve(vigie::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        poll: args.poll,
+        output,
+    })
+}
+
+/// Prints an error and its chain of causes, then how many errors there were.
 fn report(error: &vigie::Error) {
-    eprintln!("{error}");
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !text.is_empty() && !error.to_string().contains(&text) {
-            eprintln!("  caused by: {text}");
-        }
-        source = cause.source();
-    }
-    let count = match error {
-        vigie::Error::Content(d) | vigie::Error::Config(d) => d.error_count(),
-        _ => 1,
-    };
+    eprintln!("{}", error.report());
+    let count = error.error_count();
     eprintln!(
         "Build failed: {count} error{}; the previous output was left untouched.",
         if count == 1 { "" } else { "s" }

@@ -75,7 +75,8 @@ pub fn read_source(root: &Path, path: &Path) -> SourceFile {
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = std::str::from_utf8(&valid[line_start..]).map_or(0, |s| s.chars().count()) + 1;
             Diagnostic::error(&shown, (line, col), "the file is not valid UTF-8 text")
                 .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8); if it is not a post, give it another extension than .md")
         }),

@@ -49,10 +49,11 @@ pub fn load_content(root: &Path, config: &SiteConfig, include_drafts: bool) -> R
     }
     incidents.retain(|i| include_drafts || !i.draft);
     diagnostics.extend(duplicate_urls(&incidents));
-    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(Diagnostic::is_error);
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors).sorted());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Warnings are shown with the errors: the author fixes everything at once.
+        return Err(Diagnostics(diagnostics).sorted());
     }
+    let warnings = diagnostics;
     sort_newest_first(&mut incidents);
     Ok(Content { incidents, warnings: Diagnostics(warnings).sorted().0 })
 }

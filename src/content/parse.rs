@@ -153,7 +153,7 @@ impl Checker<'_, '_> {
             );
         }
         let slug = self.slug(&raw, &title);
-        let updates = self.updates(&raw, kind, start, end.is_some());
+        let updates = self.updates(&raw, kind, start, raw.end.is_some());
         let markdown = self.cx.markdown;
         let summary_html = match &raw.summary {
             Some(summary) if !summary.trim().is_empty() => Some(markdown.render(summary)),

@@ -23,11 +23,15 @@ pub enum TemplateError {
         theme: PathBuf,
     },
     /// Tera refused a template.
-    #[error("{}: invalid template", .path.display())]
+    #[error("{}{location}: error: invalid template: {message}\n  help: fix the template syntax (Tera, like Jinja2: https://keats.github.io/tera/docs/)", .path.display())]
     Syntax {
         /// The file.
         path: PathBuf,
-        /// Tera's error, with its location.
+        /// `:line:col` when Tera gave it, else empty.
+        location: String,
+        /// What Tera expected.
+        message: String,
+        /// Tera's error.
         source: Box<tera::Error>,
     },
 }
@@ -58,7 +62,44 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
             .iter()
             .find(|(name, _)| message.contains(&format!("'{name}'")))
             .map_or_else(|| theme.shown_dir.join("templates"), |(_, p)| p.clone());
-        TemplateError::Syntax { path, source: Box::new(e) }
+        let (location, message) = locate(&e);
+        TemplateError::Syntax { path, location, message, source: Box::new(e) }
     })?;
     Ok(Templates { tera, origins })
+}
+
+/// The `:line:col` and the message of a Tera parse error, found in its
+/// cause chain (`--> 5:22` … `= expected …`).
+fn locate(error: &tera::Error) -> (String, String) {
+    let mut location = String::new();
+    let mut message = String::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = cause {
+        for line in e.to_string().lines() {
+            let line = line.trim();
+            if let Some(at) = line.strip_prefix("--> ") {
+                location = format!(":{at}");
+            } else if let Some(text) = line.strip_prefix("= ") {
+                message = text.to_string();
+            }
+        }
+        cause = e.source();
+    }
+    if message.is_empty() {
+        message = error.to_string();
+    }
+    (location, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_are_located() {
+        let e = Tera::default().add_raw_template("a.html", "<p>\n{{ x y }}").expect_err("bad syntax");
+        let (location, message) = locate(&e);
+        assert_eq!(location, ":2:6");
+        assert!(message.starts_with("expected"), "{message}");
+    }
 }
