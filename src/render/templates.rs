@@ -53,6 +53,7 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let origins: BTreeMap<String, PathBuf> =
         theme.templates.iter().map(|(n, s)| (n.clone(), s.shown.clone())).collect();
     tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))).map_err(|e| {
@@ -66,6 +67,23 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
         TemplateError::Syntax { path, location, message, source: Box::new(e) }
     })?;
     Ok(Templates { tera, origins })
+}
+
+/// Escapes text for HTML text and attribute values. Unlike Tera's default it
+/// leaves `/` alone, so that URLs stay readable (`/incidents/2016/`).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `:line:col` and the message of a Tera parse error, found in its
@@ -94,6 +112,11 @@ fn locate(error: &tera::Error) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_slashes() {
+        assert_eq!(escape_html("/a/<b> & \"c\" 'd'"), "/a/&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;");
+    }
 
     #[test]
     fn parse_errors_are_located() {

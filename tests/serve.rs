@@ -1,0 +1,277 @@
+//! `vigie serve` over real HTTP: a fixture site copied to a temporary folder,
+//! the binary started with `--port 0`, requests sent on raw sockets (so that
+//! no client cleans up the hostile paths), files edited as editors do.
+
+mod common;
+
+use common::TestSite;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &TestSite, extra: &[&str]) -> Server {
+    let root = site.root().to_str().expect("utf-8 path");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["serve", "--port", "0", "--root", root])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start vigie serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = channel();
+    let log_writer = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("at http://").nth(1) {
+                let _ = tx.send(rest.trim_end_matches(|c| c != '/').trim_end_matches('/').to_string());
+            }
+            log_writer.lock().expect("log").push(line);
+        }
+    });
+    let addr =
+        rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("serve did not start: {:?}", log.lock()));
+    let addr = addr.split_whitespace().next().expect("address").to_string();
+    Server { child, addr, log }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+fn request(server: &Server, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "{method} {path} HTTP/1.0\r\nHost: {}\r\n\r\n", server.addr).expect("send");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Reply { status, headers: head.to_string(), body: body.to_string() }
+}
+
+fn get(server: &Server, path: &str) -> Reply {
+    request(server, "GET", path)
+}
+
+/// Collects the `data:` lines of the live-reload event stream.
+fn events(server: &Server) -> Receiver<String> {
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    write!(stream, "GET /__vigie/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).expect("send");
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ") {
+                if tx.send(data.to_string()).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+const PAGE: &str = "/2016/11/22/panne-de-la-messagerie/";
+const POST: &str = "content/2016/panne-messagerie.md";
+
+#[test]
+fn serves_pages_feeds_and_assets_with_their_types() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    for (path, status, kind) in [
+        ("/", 200, "text/html; charset=utf-8"),
+        (PAGE, 200, "text/html; charset=utf-8"),
+        ("/style.css", 200, "text/css; charset=utf-8"),
+        ("/favicon.svg", 200, "image/svg+xml; charset=utf-8"),
+        ("/atom.xml", 200, "application/atom+xml; charset=utf-8"),
+        ("/services/mail/rss.xml", 200, "application/rss+xml; charset=utf-8"),
+        ("/sitemap.xml", 200, "application/xml; charset=utf-8"),
+        ("/robots.txt", 200, "text/plain; charset=utf-8"),
+        ("/no/such/page/", 404, "text/html; charset=utf-8"),
+    ] {
+        let reply = get(&server, path);
+        assert_eq!(reply.status, status, "GET {path}");
+        assert_eq!(reply.header("Content-Type").as_deref(), Some(kind), "Content-Type of {path}");
+    }
+    let missing = get(&server, "/no/such/page/");
+    assert!(missing.body.contains("Page introuvable"), "the site's 404 page is served");
+    let redirect = get(&server, "/2016");
+    assert_eq!((redirect.status, redirect.header("Location").as_deref()), (301, Some("/2016/")));
+    let home = get(&server, "/");
+    assert!(home.body.contains("new EventSource(\"__vigie/events\")"), "live reload with a relative URL");
+    assert!(get(&server, PAGE).body.contains("\"../../../../__vigie/events\""), "relative from a deep page");
+    assert!(home.body.contains("href=\"/services/\""), "links point to the local server's root");
+    assert!(!home.body.contains("/incidents/"), "not to base_url's sub-path");
+    assert!(
+        get(&server, "/atom.xml").body.contains(&format!("http://{}/atom.xml", server.addr)),
+        "feeds use the local address"
+    );
+    let head = request(&server, "HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    let post = request(&server, "POST", "/");
+    assert_eq!((post.status, post.header("Allow").as_deref()), (405, Some("GET, HEAD")));
+    assert_eq!(request(&server, "PUT", "/style.css").status, 405);
+    assert!(!site.public().exists(), "serve never writes the output folder");
+}
+
+#[test]
+fn paths_that_leave_the_site_are_not_found() {
+    let site = TestSite::new("basic");
+    site.write("../outside-secret.txt", "secret");
+    let server = start(&site, &[]);
+    for path in [
+        "/../outside-secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/outside-secret.txt",
+        "/%2e%2e%2foutside-secret.txt",
+        "/2016/..%2f..%2foutside-secret.txt",
+        "/..%5coutside-secret.txt",
+        "/..\\outside-secret.txt",
+        "//etc/passwd",
+        "/site.toml",
+        "/content/2016/panne-messagerie.md",
+        "/style.css%00.html",
+        "/C:/windows/win.ini",
+    ] {
+        let reply = get(&server, path);
+        assert_eq!(reply.status, 404, "GET {path} must be 404");
+        assert!(!reply.body.contains("secret") && !reply.body.contains("root:"), "GET {path} leaked a file");
+    }
+}
+
+#[test]
+fn an_edit_changes_the_page_and_fires_one_reload() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    let events = events(&server);
+    let first = events.recv_timeout(Duration::from_secs(5)).expect("the stream says the current version at once");
+    let path = site.root().join(POST);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("Un disque défaillant.", "Un contrôleur défaillant.")).expect("edit");
+    let next = events.recv_timeout(Duration::from_secs(10)).expect("a reload event after the edit");
+    assert_ne!(next, first);
+    assert!(
+        get(&server, PAGE).body.contains("Un contrôleur défaillant."),
+        "the page shows the edit once the event is sent"
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    let extra: Vec<_> = events.try_iter().collect();
+    assert!(extra.is_empty(), "one edit must fire exactly one reload, got more: {extra:?}");
+}
+
+#[test]
+fn save_by_rename_is_seen() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    let path = site.root().join(POST);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let temp = site.root().join("content/2016/.panne-messagerie.md.swp");
+    std::fs::write(&temp, text.replace("Un disque défaillant.", "Écrit par renommage.")).expect("write temp");
+    std::fs::rename(&temp, &path).expect("rename over");
+    wait_for("the renamed file's content", Duration::from_secs(10), || {
+        get(&server, PAGE).body.contains("Écrit par renommage.")
+    });
+    // And a second save the same way, on the file that replaced the watched one.
+    std::fs::write(&temp, text.replace("Un disque défaillant.", "Deuxième renommage.")).expect("write temp");
+    std::fs::rename(&temp, &path).expect("rename over");
+    wait_for("the second rename", Duration::from_secs(10), || get(&server, PAGE).body.contains("Deuxième renommage."));
+}
+
+#[test]
+fn created_and_deleted_posts_appear_and_disappear() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    let new_page = "/2024/06/01/nouvel-incident-dns/";
+    assert_eq!(get(&server, new_page).status, 404);
+    site.write(
+        "content/2024/new/nouveau.md",
+        "+++\ntitle = \"Nouvel incident DNS\"\nstart = 2024-06-01T10:00:00+02:00\nend = 2024-06-01T11:00:00+02:00\nservices = [\"mail\"]\nseverity = \"minor\"\n+++\nCorps.\n",
+    );
+    wait_for("the new post", Duration::from_secs(10), || get(&server, new_page).status == 200);
+    std::fs::remove_file(site.root().join("content/2024/new/nouveau.md")).expect("delete");
+    wait_for("the deleted post to be gone", Duration::from_secs(10), || get(&server, new_page).status == 404);
+    assert!(!get(&server, "/").body.contains("Nouvel incident DNS"), "the index no longer lists it");
+}
+
+#[test]
+fn a_broken_post_keeps_the_last_good_page_with_the_error_on_top() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    let path = site.root().join(POST);
+    let good = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, good.replace("services = [\"mail\", \"web\"]", "services = [\"mial\", \"web\"]"))
+        .expect("break");
+    wait_for("the overlay", Duration::from_secs(10), || get(&server, PAGE).body.contains("id=\"vigie-error\""));
+    let page = get(&server, PAGE);
+    assert_eq!(page.status, 200, "the last good page is still served");
+    assert!(page.body.contains("<h1>Panne de la messagerie</h1>"), "with its content");
+    assert!(
+        page.body.contains("content/2016/panne-messagerie.md:5:13: error: unknown service &quot;mial&quot;"),
+        "the overlay names file, line and message"
+    );
+    let missing = get(&server, "/nope/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("id=\"vigie-error\""), "a 404 page shows the error too");
+    assert!(
+        server.log.lock().expect("log").iter().any(|l| l.contains("panne-messagerie.md:5:13: error")),
+        "the terminal shows it"
+    );
+    std::fs::write(&path, &good).expect("fix");
+    wait_for("the overlay to go", Duration::from_secs(10), || !get(&server, PAGE).body.contains("id=\"vigie-error\""));
+}
+
+#[test]
+fn a_busy_port_given_by_the_user_is_a_clear_error() {
+    let site = TestSite::new("basic");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["serve", "--port", &port, "--root", site.root().to_str().expect("utf-8")])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
+    assert!(stderr.contains("--port 0"), "the hint says what to do: {stderr}");
+}
