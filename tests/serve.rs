@@ -275,3 +275,33 @@ fn a_busy_port_given_by_the_user_is_a_clear_error() {
     assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
     assert!(stderr.contains("--port 0"), "the hint says what to do: {stderr}");
 }
+
+#[test]
+fn polling_watcher_sees_edits() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &["--poll"]);
+    let path = site.root().join(POST);
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("Un disque défaillant.", "Vu par scrutation.")).expect("edit");
+    wait_for("the polled edit", Duration::from_secs(10), || get(&server, PAGE).body.contains("Vu par scrutation."));
+}
+
+#[test]
+fn ctrl_c_stops_it_cleanly() {
+    let site = TestSite::new("basic");
+    let mut server = start(&site, &[]);
+    let _stream = events(&server); // an open live-reload connection must not hold it up
+    let status = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let start = Instant::now();
+    let code = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status.code();
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "still running 5 s after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0), "Ctrl-C is a normal stop");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.log.lock().expect("log").iter().any(|l| l == "Stopped."), "it says it stopped");
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Measures `vigie serve`'s edit-to-served latency on a site: starts the
+server, appends a unique line to one post, and polls the post's page until
+the line shows; repeats and prints the median and worst, in milliseconds.
+
+usage: serve_edit_latency.py VIGIE_BINARY SITE_ROOT [RUNS]
+Prints one line: `edit-to-served: median N ms, max N ms over R edits (start-up N ms)`.
+The post edited is the first Markdown file under content/ (sorted); it is
+restored afterwards.
+"""
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def main():
+    binary, root = sys.argv[1], pathlib.Path(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    post = sorted(root.joinpath("content").rglob("*.md"))[0]
+    original = post.read_bytes()
+    started = time.monotonic()
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--root", str(root)],
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        base = None
+        for line in server.stderr:
+            m = re.search(r"at (http://\S+/)", line)
+            if m:
+                base = m.group(1)
+                break
+        if base is None:
+            sys.exit("serve did not start")
+        startup = (time.monotonic() - started) * 1000
+        # Drain stderr in the background so that the server never blocks on it.
+        import threading
+        threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
+        page = find_page(base, post)
+        samples = []
+        for i in range(runs):
+            marker = f"latency-marker-{os.getpid()}-{i}"
+            saved = time.monotonic()
+            post.write_bytes(original + f"\n\n{marker}\n".encode())
+            while True:
+                body = urllib.request.urlopen(base + page).read().decode("utf-8", "replace")
+                if marker in body:
+                    break
+                if time.monotonic() - saved > 30:
+                    sys.exit("the edit never showed")
+                time.sleep(0.002)
+            samples.append((time.monotonic() - saved) * 1000)
+            time.sleep(0.3)
+        print(f"edit-to-served: median {statistics.median(samples):.0f} ms, max {max(samples):.0f} ms "
+              f"over {runs} edits (start-up {startup:.0f} ms)")
+    finally:
+        post.write_bytes(original)
+        server.terminate()
+        server.wait()
+
+
+def find_page(base, post):
+    """The page of `post`: found in the sitemap by the slug of its title."""
+    title = re.search(rb'^title = "(.*)"', open(post, "rb").read(), re.M).group(1).decode()
+    import unicodedata
+    slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    sitemap = urllib.request.urlopen(base + "sitemap.xml").read().decode()
+    for loc in re.findall(r"<loc>(.*?)</loc>", sitemap):
+        if loc.rstrip("/").endswith("/" + slug):
+            return loc[len(base):]
+    sys.exit(f"page of {post} not found in the sitemap")
+
+
+if __name__ == "__main__":
+    main()
