@@ -19,6 +19,8 @@ pub struct Archive<'a> {
     pub years: BTreeMap<i32, Vec<usize>>,
     /// Incidents by service key, each newest first.
     pub services: BTreeMap<String, Vec<usize>>,
+    /// Each incident's latest change at `now` (see [`Incident::last_change`]).
+    pub last_changes: Vec<DateTime<Tz>>,
 }
 
 impl<'a> Archive<'a> {
@@ -42,7 +44,8 @@ impl<'a> Archive<'a> {
         ongoing.reverse();
         upcoming.reverse();
         ongoing.extend(upcoming);
-        Archive { incidents, now, current: ongoing, years, services }
+        let last_changes = incidents.iter().map(|i| i.last_change(now)).collect();
+        Archive { incidents, now, current: ongoing, years, services, last_changes }
     }
 
     /// The older neighbour (previous) and newer neighbour (next) of incident `i`.
@@ -50,6 +53,19 @@ impl<'a> Archive<'a> {
         let older = self.incidents.get(i + 1);
         let newer = i.checked_sub(1).and_then(|j| self.incidents.get(j));
         (older, newer)
+    }
+
+    /// The `limit` incidents of `items` changed last, latest change first
+    /// (ties by URL, so that the order is stable).
+    pub fn latest_changed(&self, items: &[usize], limit: usize) -> Vec<usize> {
+        let mut sorted: Vec<usize> = items.to_vec();
+        sorted.sort_by(|&a, &b| {
+            self.last_changes[b]
+                .cmp(&self.last_changes[a])
+                .then_with(|| self.incidents[a].path.cmp(&self.incidents[b].path))
+        });
+        sorted.truncate(limit);
+        sorted
     }
 
     /// The incidents of one service, newest first (empty for an unused service).

@@ -4,7 +4,6 @@
 //! latest change, and its content is the full text rendered by the theme's
 //! `feed_entry.html`.
 
-use crate::archive::Archive;
 use crate::content::model::Incident;
 use crate::render::urls::Urls;
 use crate::render::{service_path, RenderError, Renderer};
@@ -42,8 +41,9 @@ struct FeedSpec<'a> {
     items: &'a [usize],
 }
 
-/// Renders the global feeds and two feeds per declared service.
-pub fn render_feeds(r: &Renderer<'_>) -> Result<Vec<FeedFile>, FeedError> {
+/// Renders the global feeds and two feeds per declared service into the
+/// renderer's sink; returns how many.
+pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
     let archive = r.archive;
     let all: Vec<usize> = (0..archive.incidents.len()).collect();
     let mut specs =
@@ -57,43 +57,38 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<Vec<FeedFile>, FeedError> {
         });
     }
     // Every entry's content is rendered once, then shared by the feeds that carry it.
-    let mut needed: Vec<usize> = specs.iter().flat_map(|s| latest(archive, s.items, r.config.feed_limit)).collect();
+    let mut needed: Vec<usize> =
+        specs.iter().flat_map(|s| archive.latest_changed(s.items, r.config.feed_limit)).collect();
     needed.sort_unstable();
     needed.dedup();
     let contents: Vec<(usize, String)> =
         needed.par_iter().map(|&i| entry_html(r, i).map(|html| (i, html))).collect::<Result<_, RenderError>>()?;
     let content_of = |i: usize| contents.binary_search_by_key(&i, |(j, _)| *j).map_or("", |k| contents[k].1.as_str());
-    let mut files = Vec::new();
+    let mut count = 0;
     for spec in &specs {
-        let entries: Vec<Entry<'_>> = latest(archive, spec.items, r.config.feed_limit)
+        let entries: Vec<Entry<'_>> = archive
+            .latest_changed(spec.items, r.config.feed_limit)
             .into_iter()
             .map(|i| Entry {
+                index: i,
                 incident: &archive.incidents[i],
                 content: content_of(i),
                 title: entry_title(r, &archive.incidents[i]),
             })
             .collect();
-        files.push(atom_feed(r, spec, &entries)?);
-        files.push(rss_feed(r, spec, &entries)?);
+        for (path, bytes) in [atom_feed(r, spec, &entries)?, rss_feed(r, spec, &entries)?] {
+            r.sink.put(&path, bytes).map_err(RenderError::from)?;
+            count += 1;
+        }
     }
-    Ok(files)
+    Ok(count)
 }
 
 struct Entry<'a> {
+    index: usize,
     incident: &'a Incident,
     title: String,
     content: &'a str,
-}
-
-/// The `limit` incidents of `items` changed last, latest change first.
-fn latest(archive: &Archive<'_>, items: &[usize], limit: usize) -> Vec<usize> {
-    let mut sorted: Vec<usize> = items.to_vec();
-    sorted.sort_by(|&a, &b| {
-        let (a, b) = (&archive.incidents[a], &archive.incidents[b]);
-        b.last_change(archive.now).cmp(&a.last_change(archive.now)).then_with(|| a.path.cmp(&b.path))
-    });
-    sorted.truncate(limit);
-    sorted
 }
 
 /// « [Résolu] Panne de la messagerie »: the state in the site's language, then the title.
@@ -125,7 +120,7 @@ fn fixed(t: DateTime<Tz>) -> DateTime<FixedOffset> {
 }
 
 fn feed_updated(r: &Renderer<'_>, entries: &[Entry<'_>]) -> DateTime<FixedOffset> {
-    entries.iter().map(|e| e.incident.last_change(r.archive.now)).max().map_or_else(|| fixed(r.archive.now), fixed)
+    entries.iter().map(|e| r.archive.last_changes[e.index]).max().map_or_else(|| fixed(r.archive.now), fixed)
 }
 
 fn categories(r: &Renderer<'_>, incident: &Incident) -> Vec<(String, String)> {
@@ -170,7 +165,7 @@ fn atom_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Re
             .map(|e| atom::Entry {
                 title: e.title.as_str().into(),
                 id: entry_id(&r.urls, e.incident),
-                updated: fixed(e.incident.last_change(r.archive.now)),
+                updated: fixed(r.archive.last_changes[e.index]),
                 published: Some(fixed(e.incident.start)),
                 links: vec![link(r.urls.absolute(&e.incident.path), "alternate", Some("text/html"))],
                 categories: categories(r, e.incident)
@@ -215,7 +210,7 @@ fn rss_feed(r: &Renderer<'_>, spec: &FeedSpec<'_>, entries: &[Entry<'_>]) -> Res
                 title: Some(e.title.clone()),
                 link: Some(r.urls.absolute(&e.incident.path)),
                 guid: Some(rss::Guid { value: entry_id(&r.urls, e.incident), permalink: false }),
-                pub_date: Some(fixed(e.incident.last_change(r.archive.now)).to_rfc2822()),
+                pub_date: Some(fixed(r.archive.last_changes[e.index]).to_rfc2822()),
                 categories: categories(r, e.incident)
                     .into_iter()
                     .map(|(_, label)| rss::Category { name: label, domain: None })

@@ -34,6 +34,32 @@ impl Output {
     }
 }
 
+/// Where rendered files go as they are produced: memory (`serve`, tests)
+/// or a staging folder on disk (`build`), so that a build never has to hold
+/// the whole site in memory.
+pub trait Sink: Sync {
+    /// Stores one file of the site.
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError>;
+}
+
+/// A sink that keeps the site in memory.
+#[derive(Default)]
+pub struct MemorySink(pub std::sync::Mutex<Output>);
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path, bytes);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// The files stored so far.
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -127,35 +153,120 @@ fn absolute(path: &Path) -> PathBuf {
     result
 }
 
-/// Writes `site` to `output`: into a new folder beside it, then swapped in.
-pub fn write_site(output: &Path, site: &Output) -> Result<(), OutputError> {
-    let output = absolute(output);
-    let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&parent).map_err(io("creating the output's parent folder", &parent))?;
-    let staging = parent.join(format!(".{name}.vigie-new-{}", std::process::id()));
-    remove_stale_staging(&parent, &name);
-    let result = write_tree(&staging, site).and_then(|()| swap_in(&staging, &output));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// A sink that writes the new site into a staging folder beside the output.
+/// A file whose bytes are the same as in the previous output is hard-linked
+/// from it instead of written, so that it keeps its modification time and
+/// costs no write. [`DiskSink::finish`] swaps the staging folder in.
+pub struct DiskSink {
+    output: PathBuf,
+    staging: PathBuf,
+    previous: Option<PathBuf>,
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    written: std::sync::atomic::AtomicUsize,
+    kept: std::sync::atomic::AtomicUsize,
 }
 
-fn write_tree(dir: &Path, site: &Output) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(io("creating the staging folder", dir))?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for (rel, bytes) in &site.files {
-        let path = dir.join(rel);
+/// What writing the site did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files identical to the previous build, kept as they were.
+    pub kept: usize,
+}
+
+impl DiskSink {
+    /// Prepares a new staging folder beside `output` (call
+    /// [`check_destination`] first).
+    pub fn begin(output: &Path) -> Result<DiskSink, OutputError> {
+        let output = absolute(output);
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        std::fs::create_dir_all(&parent).map_err(io("creating the output's parent folder", &parent))?;
+        remove_stale_staging(&parent, &name);
+        let staging = parent.join(format!(".{name}.vigie-new-{}", std::process::id()));
+        std::fs::create_dir_all(&staging).map_err(io("creating the staging folder", &staging))?;
+        let previous = output.join(MARKER).is_file().then(|| output.clone());
+        Ok(DiskSink {
+            output,
+            staging,
+            previous,
+            made: std::sync::Mutex::new(std::collections::HashSet::new()),
+            written: 0.into(),
+            kept: 0.into(),
+        })
+    }
+
+    /// Writes the marker (with `fingerprint`) and swaps the new site in.
+    pub fn finish(self, fingerprint: &str) -> Result<WriteStats, OutputError> {
+        let marker = self.staging.join(MARKER);
+        let result = std::fs::write(&marker, format!("{MARKER_TEXT}fingerprint: {fingerprint}\n"))
+            .map_err(io("writing the marker file", &marker))
+            .and_then(|()| swap_in(&self.staging, &self.output));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        result?;
+        use std::sync::atomic::Ordering::Relaxed;
+        Ok(WriteStats { written: self.written.load(Relaxed), kept: self.kept.load(Relaxed) })
+    }
+
+    /// Removes the staging folder; the previous output stays as it was.
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
+        let old = self.previous.as_ref()?.join(rel);
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        (std::fs::read(&old).ok()? == bytes).then_some(old)
+    }
+}
+
+impl Sink for DiskSink {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let path = self.staging.join(rel);
         if let Some(parent) = path.parent() {
-            if made.insert(parent.to_path_buf()) {
+            let new = self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
+            if new {
                 std::fs::create_dir_all(parent).map_err(io("creating a folder", parent))?;
             }
         }
-        std::fs::write(&path, bytes).map_err(io("writing a file", &path))?;
+        if let Some(old) = self.unchanged(rel, &bytes) {
+            let _ = std::fs::remove_file(&path);
+            if std::fs::hard_link(&old, &path).is_ok() {
+                self.kept.fetch_add(1, Relaxed);
+                return Ok(());
+            }
+        }
+        // Never write through an existing name: it may be a hard link into the previous output.
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(&path, &bytes).map_err(io("writing a file", &path))?;
+        self.written.fetch_add(1, Relaxed);
+        Ok(())
     }
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io("writing the marker file", &marker))
+}
+
+/// The fingerprint recorded by the build that made `output`, if any.
+pub fn recorded_fingerprint(output: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(output.join(MARKER)).ok()?;
+    text.lines().find_map(|l| l.strip_prefix("fingerprint: ")).map(str::to_string)
+}
+
+/// Writes a whole in-memory site to `output` through a [`DiskSink`].
+pub fn write_site(output: &Path, site: &Output) -> Result<WriteStats, OutputError> {
+    let sink = DiskSink::begin(output)?;
+    for (rel, bytes) in &site.files {
+        if let Err(e) = sink.put(rel, bytes.clone()) {
+            sink.abort();
+            return Err(e);
+        }
+    }
+    sink.finish("")
 }
 
 fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {

@@ -5,12 +5,16 @@ use crate::archive::Archive;
 use crate::config::SiteConfig;
 use crate::content::{load_content, Content};
 use crate::diagnostics::Diagnostic;
-use crate::output::{check_destination, write_site, Output};
+use crate::output::{
+    check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
+};
 use crate::render::i18n::Translations;
-use crate::render::{render_pages, sitemap, templates, theme, Renderer};
+use crate::render::{pages, sitemap, templates, theme, Renderer};
 use crate::{feeds, Error};
 use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// What to build and how.
@@ -34,13 +38,17 @@ impl BuildOptions {
 }
 
 /// The build time: `SOURCE_DATE_EPOCH` (seconds since 1970) when set, so
-/// that builds are reproducible, otherwise the current time.
+/// that builds are reproducible, otherwise the current time in whole minutes
+/// (pages show minutes; two builds in the same minute give the same bytes).
 pub fn build_time() -> DateTime<Utc> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(Utc::now)
+        .unwrap_or_else(|| {
+            let now = Utc::now();
+            DateTime::from_timestamp(now.timestamp() - now.timestamp().rem_euclid(60), 0).unwrap_or(now)
+        })
 }
 
 /// A loaded site: configuration, theme and validated content.
@@ -60,7 +68,7 @@ pub struct Site {
 }
 
 /// What a build did.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildReport {
     /// HTML pages written.
     pub pages: usize,
@@ -72,6 +80,10 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long each step took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Files written and files kept as they were.
+    pub written: WriteStats,
+    /// Nothing changed since the last build: nothing was rendered or written.
+    pub unchanged: bool,
 }
 
 fn timed<T>(timings: &mut Vec<(&'static str, Duration)>, name: &'static str, step: impl FnOnce() -> T) -> T {
@@ -104,53 +116,135 @@ impl Site {
         Ok(Site { options, config, content, theme, translations, timings })
     }
 
+    /// Renders the whole site into `sink`, step by step; returns what it made.
+    pub fn render_into(&mut self, sink: &dyn Sink) -> Result<Rendered, Error> {
+        let mut timings = std::mem::take(&mut self.timings);
+        let result = self.render_steps(sink, &mut timings);
+        self.timings = timings;
+        result
+    }
+
+    fn render_steps(&self, sink: &dyn Sink, timings: &mut Vec<(&'static str, Duration)>) -> Result<Rendered, Error> {
+        let now = self.options.now.with_timezone(&self.config.timezone);
+        let templates = timed(timings, "templates", || templates::compile(&self.theme))?;
+        let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
+        let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
+        let r = timed(timings, "render_cards", || {
+            Renderer::new(&self.config, &archive, templates, &self.translations, now, &tracked)
+        })?;
+        let mut pages = timed(timings, "render_home", || pages::render_home(&r))?;
+        pages += timed(timings, "render_years", || pages::render_years(&r))?;
+        pages += timed(timings, "render_incidents", || pages::render_incidents(&r))?;
+        pages += timed(timings, "render_services", || pages::render_services(&r))?;
+        pages += pages::render_not_found(&r)?;
+        let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
+        timed(timings, "render_sitemap", || -> Result<(), Error> {
+            sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &pages::list_page_paths(&r)))?;
+            sink.put("robots.txt", sitemap::robots(&r.urls))?;
+            Ok(())
+        })?;
+        timed(timings, "copy_static", || -> Result<(), Error> {
+            let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
+            for (path, bytes) in &self.theme.statics {
+                if !made.contains(path) && path != "sitemap.xml" && path != "robots.txt" {
+                    sink.put(path, bytes.clone())?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Rendered { pages, feeds })
+    }
+
     /// Renders the whole site into memory.
     pub fn render(&mut self) -> Result<Output, Error> {
-        let mut timings = std::mem::take(&mut self.timings);
-        let tz = self.config.timezone;
-        let now = self.options.now.with_timezone(&tz);
-        let templates = timed(&mut timings, "templates", || templates::compile(&self.theme))?;
-        let archive = timed(&mut timings, "index", || Archive::new(&self.content.incidents, now));
-        let renderer = Renderer::new(&self.config, &archive, templates, &self.translations, now);
-        let mut output = Output::default();
-        for (path, bytes) in timed(&mut timings, "render_pages", || render_pages(&renderer))? {
-            output.insert(path, bytes);
-        }
-        for (path, bytes) in timed(&mut timings, "render_feeds", || feeds::render_feeds(&renderer))? {
-            output.insert(path, bytes);
-        }
-        let mut list_pages: Vec<String> = output
-            .files
-            .keys()
-            .filter_map(|p| p.strip_suffix("index.html"))
-            .filter(|dir| !archive.incidents.iter().any(|i| i.path == *dir))
-            .map(str::to_string)
-            .collect();
-        list_pages.sort();
-        output.insert("sitemap.xml", sitemap::sitemap(&renderer.urls, &archive, &list_pages));
-        output.insert("robots.txt", sitemap::robots(&renderer.urls));
-        timed(&mut timings, "copy_static", || {
-            for (path, bytes) in &self.theme.statics {
-                output.files.entry(path.clone()).or_insert_with(|| bytes.clone());
-            }
-        });
-        self.timings = timings;
-        Ok(output)
+        let sink = MemorySink::default();
+        self.render_into(&sink)?;
+        Ok(sink.into_output())
     }
 }
 
+/// Counts of what a render made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rendered {
+    /// HTML pages.
+    pub pages: usize,
+    /// Feed files.
+    pub feeds: usize,
+}
+
+/// Passes files on to a sink, remembering their paths (so that static files
+/// never replace a generated page).
+struct TrackingSink<'s> {
+    inner: &'s dyn Sink,
+    paths: Mutex<HashSet<String>>,
+}
+
+impl Sink for TrackingSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string());
+        self.inner.put(path, bytes)
+    }
+}
+
+/// A fingerprint of everything a build depends on: the version of vigie,
+/// the options, and the path, size and modification time of every source
+/// file. Two builds with the same fingerprint give the same output.
+pub fn fingerprint(options: &BuildOptions) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts, options.now.timestamp()).hash(&mut hasher);
+    for name in ["site.toml", "content", "themes", "templates", "static"] {
+        let path = options.root.join(name);
+        if std::fs::symlink_metadata(&path).is_err() {
+            (name, "absent").hash(&mut hasher);
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter() {
+            match entry {
+                Ok(entry) => {
+                    entry.path().hash(&mut hasher);
+                    if let Ok(meta) = entry.metadata() {
+                        meta.len().hash(&mut hasher);
+                        meta.modified().ok().hash(&mut hasher);
+                    }
+                }
+                // An unreadable entry: never match a recorded fingerprint.
+                Err(e) => format!("{e}{:?}", std::time::SystemTime::now()).hash(&mut hasher),
+            }
+        }
+    }
+    format!("{:016x}", hasher.finish())
+}
+
 /// Builds the site at `options.root` into `output_dir`. The previous output
-/// stays untouched unless the whole build succeeds.
+/// stays untouched unless the whole build succeeds; files whose bytes did not
+/// change keep their modification time; when no source changed since the
+/// build that made `output_dir`, nothing is rendered or written.
 pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Error> {
     check_destination(&options.root, output_dir)?;
+    let mut timings = Vec::new();
+    let fingerprint = timed(&mut timings, "fingerprint", || fingerprint(&options));
+    if recorded_fingerprint(output_dir).as_deref() == Some(fingerprint.as_str()) {
+        return Ok(BuildReport { unchanged: true, timings, ..BuildReport::default() });
+    }
     let mut site = Site::load(options)?;
-    let output = site.render()?;
-    timed(&mut site.timings, "write", || write_site(output_dir, &output))?;
+    let sink = DiskSink::begin(output_dir)?;
+    let rendered = match site.render_into(&sink) {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            sink.abort();
+            return Err(e);
+        }
+    };
+    let written = timed(&mut site.timings, "write", || sink.finish(&fingerprint))?;
+    timings.extend(site.timings);
     Ok(BuildReport {
-        pages: output.count_ending(".html"),
-        feeds: output.count_ending("atom.xml") + output.count_ending("rss.xml"),
+        pages: rendered.pages,
+        feeds: rendered.feeds,
         incidents: site.content.incidents.len(),
         warnings: site.content.warnings,
-        timings: site.timings,
+        timings,
+        written,
+        unchanged: false,
     })
 }

@@ -25,8 +25,24 @@ impl Markdown {
 
     /// Renders a Markdown text to HTML.
     pub fn render(&self, text: &str) -> String {
-        markdown_to_html(text, &self.options)
+        plain_paragraph(text).unwrap_or_else(|| markdown_to_html(text, &self.options))
     }
+}
+
+/// The HTML of a one-line text in which Markdown would interpret nothing
+/// (the common timeline update), without starting the Markdown parser:
+/// the same bytes comrak gives, checked by a test against comrak itself.
+fn plain_paragraph(text: &str) -> Option<String> {
+    let line = text.trim_end_matches([' ', '\n']);
+    let first = line.chars().next()?;
+    if !first.is_alphabetic() || line.contains('\n') {
+        return None;
+    }
+    let safe = |c: char| c.is_alphanumeric() || " .,;:!?'’()%/«»…°+=-\u{a0}\u{202f}".contains(c);
+    if !line.chars().all(safe) || ["://", "www.", "mailto:", "xmpp:"].iter().any(|p| line.contains(p)) {
+        return None;
+    }
+    Some(format!("<p>{line}</p>\n"))
 }
 
 /// The part of a body before its `<!-- more -->` marker, if it has one.
@@ -57,6 +73,43 @@ mod tests {
         let html = Markdown::new(false).render("| a |\n|---|\n| b |\n\n~~x~~ https://example.org");
         assert!(html.contains("<table>") && html.contains("<del>x</del>"), "{html}");
         assert!(html.contains("<a href=\"https://example.org\">"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_shortcut_gives_comrak_bytes() {
+        let md = Markdown::new(false);
+        let mut samples: Vec<String> = [
+            "Mise à jour 1 : saturation sur.",
+            "Le service est rétabli à 14 h 31 (100 % des clients).",
+            "Voir www.example.org pour plus d’informations.",
+            "Écrire à support@example.org.",
+            "Incident clos ; surveillance terminée !",
+            "A",
+            "Fin",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Pseudo-random strings over an alphabet mixing safe and Markdown characters.
+        let alphabet: Vec<char> = "ab Éé1.,;:!?'’()%/«»…-+= ab Éé1.,;:!?'’()%/«»…-+=*_`[]<>&#|~\\@w:".chars().collect();
+        let mut seed: u64 = 42;
+        for _ in 0..40_000 {
+            let len = (seed % 24) as usize + 1;
+            let mut s = String::from("a");
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            samples.push(s);
+        }
+        let mut shortcut = 0;
+        for text in &samples {
+            if let Some(fast) = plain_paragraph(text) {
+                shortcut += 1;
+                assert_eq!(fast, markdown_to_html(text, &md.options), "shortcut differs from comrak for {text:?}");
+            }
+        }
+        assert!(shortcut > 1000, "the shortcut must actually be exercised ({shortcut})");
     }
 
     #[test]

@@ -35,22 +35,36 @@ pub fn month_year(year: i32, month: u32, words: &DateWords) -> String {
     words.month_year.replace("{month}", name).replace("{year}", &year.to_string())
 }
 
+/// Writes `pattern` with its `{placeholders}` replaced, in one pass.
 fn fill(pattern: &str, t: &DateTime<Tz>, words: &DateWords) -> String {
-    let weekday = &words.weekdays[t.weekday().num_days_from_monday() as usize];
-    let month = &words.months[t.month0() as usize];
-    let day = match (&words.first_day, t.day()) {
-        (Some(first), 1) => first.clone(),
-        (_, d) => d.to_string(),
-    };
-    pattern
-        .replace("{weekday}", weekday)
-        .replace("{day}", &day)
-        .replace("{month}", month)
-        .replace("{year}", &t.year().to_string())
-        .replace("{hour2}", &format!("{:02}", t.hour()))
-        .replace("{hour}", &t.hour().to_string())
-        .replace("{minute}", &format!("{:02}", t.minute()))
-        .replace("{offset}", &t.format("%:z").to_string())
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pattern.len() + 24);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let _ = match &after[..close] {
+            "weekday" => write!(out, "{}", words.weekdays[t.weekday().num_days_from_monday() as usize]),
+            "day" => match (&words.first_day, t.day()) {
+                (Some(first), 1) => write!(out, "{first}"),
+                (_, d) => write!(out, "{d}"),
+            },
+            "month" => write!(out, "{}", words.months[t.month0() as usize]),
+            "year" => write!(out, "{}", t.year()),
+            "hour2" => write!(out, "{:02}", t.hour()),
+            "hour" => write!(out, "{}", t.hour()),
+            "minute" => write!(out, "{:02}", t.minute()),
+            "offset" => write!(out, "{}", t.format("%:z")),
+            other => write!(out, "{{{other}}}"),
+        };
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A duration rounded down to the minute: « 2 h 15 min », « 3 j 4 h 5 min »,

@@ -4,7 +4,7 @@
 
 pub mod format;
 pub mod i18n;
-mod pages;
+pub mod pages;
 pub mod sitemap;
 pub mod templates;
 pub mod theme;
@@ -17,25 +17,30 @@ use crate::content::model::Incident;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use i18n::Translations;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
 use templates::Templates;
 use urls::Urls;
 use views::{FeedLinks, IncidentCard, IncidentDetail, LinkView, ServiceLink, UpdateView};
 
-pub use pages::render_pages;
-
-/// Why a page could not be rendered.
+/// Why a page could not be produced.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot render {page} with template {}", .template.display())]
-pub struct RenderError {
-    /// The page being rendered (site-relative path).
-    pub page: String,
-    /// The template file.
-    pub template: PathBuf,
-    /// Tera's error.
-    #[source]
-    pub source: Box<tera::Error>,
+pub enum RenderError {
+    /// A template failed on this page.
+    #[error("{}: error: cannot render {page}\n  help: check this template against the values it gets (see the causes below)", .template.display())]
+    Template {
+        /// The page being rendered (site-relative path).
+        page: String,
+        /// The template file.
+        template: PathBuf,
+        /// Tera's error.
+        #[source]
+        source: Box<tera::Error>,
+    },
+    /// The rendered page could not be stored.
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
 }
 
 /// Everything pages are rendered with.
@@ -54,6 +59,10 @@ pub struct Renderer<'a> {
     pub cards: Vec<IncidentCard>,
     /// Values every template gets.
     pub base: tera::Context,
+    /// Each incident's card HTML (`card.html`), in archive order, shared by every list.
+    pub card_html: Vec<String>,
+    /// Where rendered files go.
+    pub sink: &'a dyn crate::output::Sink,
 }
 
 #[derive(Serialize)]
@@ -74,7 +83,8 @@ impl<'a> Renderer<'a> {
         templates: Templates,
         t: &'a Translations,
         generated: DateTime<Tz>,
-    ) -> Self {
+        sink: &'a dyn crate::output::Sink,
+    ) -> Result<Self, RenderError> {
         let urls = Urls::new(&config.base_url);
         let cards = archive.incidents.iter().map(|i| card(i, config, archive, t, &urls)).collect();
         let mut base = tera::Context::new();
@@ -92,7 +102,18 @@ impl<'a> Renderer<'a> {
         base.insert("t", &t.labels);
         base.insert("generated", &format::time_view(&generated, &t.dates));
         base.insert("service_feeds", &Option::<FeedLinks>::None);
-        Renderer { config, archive, templates, t, urls, cards, base }
+        let mut renderer = Renderer { config, archive, templates, t, urls, cards, base, card_html: Vec::new(), sink };
+        renderer.card_html = renderer
+            .cards
+            .par_iter()
+            .zip(archive.incidents.par_iter())
+            .map(|(card, incident)| {
+                let mut cx = tera::Context::new();
+                cx.insert("i", card);
+                renderer.render("card.html", &incident.path, cx).map(|b| String::from_utf8_lossy(&b).into_owned())
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(renderer)
     }
 
     /// Renders `template` with `context` added to the shared values.
@@ -101,11 +122,18 @@ impl<'a> Renderer<'a> {
         full.extend(context);
         full.insert("page_url", &self.urls.path(page));
         full.insert("permalink", &self.urls.absolute(page));
-        self.templates.tera.render(template, &full).map(String::into_bytes).map_err(|source| RenderError {
+        self.templates.tera.render(template, &full).map(String::into_bytes).map_err(|source| RenderError::Template {
             page: format!("/{page}"),
             source: Box::new(source),
             template: self.templates.origins.get(template).cloned().unwrap_or_else(|| PathBuf::from(template)),
         })
+    }
+
+    /// Renders `template` for the page at `page` and stores it as `file` in the sink.
+    pub fn emit(&self, file: &str, template: &str, page: &str, context: tera::Context) -> Result<(), RenderError> {
+        let bytes = self.render(template, page, context)?;
+        self.sink.put(file, bytes)?;
+        Ok(())
     }
 
     /// The full view of incident `n` (archive order), as its page and feed entries show it.

@@ -1,35 +1,171 @@
 //! Each kind of page: home and its pages, years, incidents, services, 404.
+//! Every page goes to the renderer's sink as soon as it is rendered.
 
 use super::urls::{index_file, page_path};
 use super::views::{MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats};
 use super::{format, service_feeds, service_path, RenderError, Renderer};
 use crate::archive::paginate;
+use crate::content::model::Kind;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-/// A rendered file: its site-relative path and its bytes.
-pub type Page = (String, Vec<u8>);
+/// How many page numbers are linked on each side of the current page.
+const PAGINATION_WINDOW: usize = 2;
 
-/// Renders every HTML page of the site.
-pub fn render_pages(r: &Renderer<'_>) -> Result<Vec<Page>, RenderError> {
-    let mut pages = Vec::new();
-    pages.extend(render_home(r)?);
-    pages.extend(render_years(r)?);
-    pages.extend(render_incidents(r)?);
-    pages.extend(render_services(r)?);
-    pages.push(("404.html".into(), r.render("404.html", "404.html", tera::Context::new())?));
-    Ok(pages)
+/// Renders the home page and its pages; returns how many.
+pub fn render_home(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let all: Vec<usize> = (0..r.cards.len()).collect();
+    let current: Vec<&str> = r.archive.current.iter().map(|&i| r.card_html[i].as_str()).collect();
+    let years = year_links(r);
+    let pages = paginate(&all, r.config.paginate_by);
+    pages.par_iter().try_for_each(|slice| {
+        let path = page_path("", slice.number);
+        let mut cx = tera::Context::new();
+        cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
+        cx.insert("cards", &cards(r, slice.items));
+        cx.insert("pagination", &pagination("", slice.number, slice.total, r));
+        cx.insert("years", &years);
+        cx.insert("total", &r.cards.len());
+        r.emit(&index_file(&path), "index.html", &path, cx)
+    })?;
+    Ok(pages.len())
 }
 
+/// Renders one page per year; returns how many.
+pub fn render_years(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let years = year_links(r);
+    r.archive.years.par_iter().try_for_each(|(&year, items)| {
+        let mut months: Vec<MonthGroup<'_>> = Vec::new();
+        for &i in items {
+            let month = r.archive.incidents[i].start.month();
+            let anchor = format!("m{month:02}");
+            if months.last().is_none_or(|m| m.anchor != anchor) {
+                months.push(MonthGroup {
+                    title: format::month_year(year, month, &r.t.dates),
+                    anchor,
+                    cards: Vec::new(),
+                });
+            }
+            if let Some(group) = months.last_mut() {
+                group.cards.push(&r.card_html[i]);
+            }
+        }
+        let path = format!("{year}/");
+        let mut cx = tera::Context::new();
+        cx.insert("year", &year_stats(r, year, items));
+        cx.insert("months", &months);
+        cx.insert("years", &years);
+        r.emit(&index_file(&path), "year.html", &path, cx)
+    })?;
+    Ok(r.archive.years.len())
+}
+
+/// Renders one page per incident; returns how many.
+pub fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    (0..r.archive.incidents.len()).into_par_iter().try_for_each(|n| render_incident(r, n))?;
+    Ok(r.archive.incidents.len())
+}
+
+/// Renders the page of incident `n` (archive order).
+pub fn render_incident(r: &Renderer<'_>, n: usize) -> Result<(), RenderError> {
+    let incident = &r.archive.incidents[n];
+    let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
+    let mut cx = tera::Context::new();
+    cx.insert("incident", &r.detail(n));
+    cx.insert("service_feeds", &feeds);
+    r.emit(&index_file(&incident.path), "incident.html", &incident.path, cx)
+}
+
+/// Renders the services page and each service's pages; returns how many.
+pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let mut summaries: Vec<_> = r.config.services.keys().map(|k| service_summary(r, k)).collect();
+    summaries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.key.cmp(&b.key)));
+    let mut cx = tera::Context::new();
+    cx.insert("services", &summaries);
+    r.emit(&index_file("services/"), "services.html", "services/", cx)?;
+    let jobs: Vec<_> = summaries
+        .iter()
+        .flat_map(|summary| {
+            let items = r.archive.of_service(&summary.key);
+            let per_year = service_years(r, items);
+            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (summary, per_year.clone(), slice))
+        })
+        .collect();
+    jobs.par_iter().try_for_each(|(summary, per_year, slice)| {
+        let first = service_path(&summary.key);
+        let path = page_path(&first, slice.number);
+        let mut cx = tera::Context::new();
+        cx.insert("service", summary);
+        cx.insert("cards", &cards(r, slice.items));
+        cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
+        cx.insert("per_year", per_year);
+        cx.insert("service_feeds", &[&summary.feeds]);
+        r.emit(&index_file(&path), "service.html", &path, cx)
+    })?;
+    Ok(jobs.len() + 1)
+}
+
+/// Renders the 404 page.
+pub fn render_not_found(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    r.emit("404.html", "404.html", "404.html", tera::Context::new())?;
+    Ok(1)
+}
+
+/// The site-relative folders of every list page (home and its pages, years,
+/// services and their pages), for the sitemap.
+pub fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
+    let mut paths: Vec<String> = (1..=paginate(&(0..r.cards.len()).collect::<Vec<_>>(), r.config.paginate_by).len())
+        .map(|n| page_path("", n))
+        .collect();
+    paths.extend(r.archive.years.keys().map(|y| format!("{y}/")));
+    paths.push("services/".into());
+    for key in r.config.services.keys() {
+        let first = service_path(key);
+        let count = r.archive.of_service(key).len().div_ceil(r.config.paginate_by.max(1)).max(1);
+        paths.extend((1..=count).map(|n| page_path(&first, n)));
+    }
+    paths.sort();
+    paths
+}
+
+fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r str> {
+    items.iter().map(|&i| r.card_html[i].as_str()).collect()
+}
+
+/// Links to the first and last pages and the pages around `number`, with gaps.
 fn pagination(first: &str, number: usize, total: usize, r: &Renderer<'_>) -> Pagination {
     let link = |n: usize| r.urls.path(&page_path(first, n));
+    let pages = page_window(number, total)
+        .into_iter()
+        .map(|n| match n {
+            Some(n) => PageLink { number: n, url: link(n), current: n == number, gap: false },
+            None => PageLink { number: 0, url: String::new(), current: false, gap: true },
+        })
+        .collect();
     Pagination {
         number,
         total,
         previous: (number > 1).then(|| link(number - 1)),
         next: (number < total).then(|| link(number + 1)),
-        pages: (1..=total).map(|n| PageLink { number: n, url: link(n), current: n == number }).collect(),
+        pages,
     }
+}
+
+/// The page numbers linked from page `number` of `total`: the first, the
+/// last and those within [`PAGINATION_WINDOW`] of it; `None` marks a gap.
+fn page_window(number: usize, total: usize) -> Vec<Option<usize>> {
+    let mut shown = vec![1, total.max(1)];
+    shown.extend(number.saturating_sub(PAGINATION_WINDOW).max(1)..=(number + PAGINATION_WINDOW).min(total));
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (k, &n) in shown.iter().enumerate() {
+        if k > 0 && shown[k - 1] + 1 < n {
+            out.push(None);
+        }
+        out.push(Some(n));
+    }
+    out
 }
 
 fn year_links(r: &Renderer<'_>) -> Vec<YearLink> {
@@ -41,28 +177,8 @@ fn year_links(r: &Renderer<'_>) -> Vec<YearLink> {
         .collect()
 }
 
-fn render_home(r: &Renderer<'_>) -> Result<Vec<super::pages::Page>, RenderError> {
-    let all: Vec<usize> = (0..r.cards.len()).collect();
-    let current: Vec<_> = r.archive.current.iter().map(|&i| &r.cards[i]).collect();
-    let years = year_links(r);
-    paginate(&all, r.config.paginate_by)
-        .par_iter()
-        .map(|slice| {
-            let path = page_path("", slice.number);
-            let mut cx = tera::Context::new();
-            cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
-            cx.insert("incidents", &slice.items.iter().map(|&i| &r.cards[i]).collect::<Vec<_>>());
-            cx.insert("pagination", &pagination("", slice.number, slice.total, r));
-            cx.insert("years", &years);
-            cx.insert("total", &r.cards.len());
-            Ok((index_file(&path), r.render("index.html", &path, cx)?))
-        })
-        .collect()
-}
-
 fn year_stats(r: &Renderer<'_>, year: i32, items: &[usize]) -> YearStats {
-    let incidents =
-        items.iter().filter(|&&i| r.archive.incidents[i].kind == crate::content::model::Kind::Incident).count();
+    let incidents = items.iter().filter(|&&i| r.archive.incidents[i].kind == Kind::Incident).count();
     YearStats {
         year,
         url: r.urls.path(&format!("{year}/")),
@@ -72,50 +188,17 @@ fn year_stats(r: &Renderer<'_>, year: i32, items: &[usize]) -> YearStats {
     }
 }
 
-fn render_years(r: &Renderer<'_>) -> Result<Vec<Page>, RenderError> {
-    let years = year_links(r);
-    r.archive
-        .years
-        .par_iter()
-        .map(|(&year, items)| {
-            let mut months: Vec<MonthGroup<'_>> = Vec::new();
-            for &i in items {
-                let month = r.archive.incidents[i].start.month();
-                let anchor = format!("m{month:02}");
-                if months.last().is_none_or(|m| m.anchor != anchor) {
-                    months.push(MonthGroup {
-                        title: format::month_year(year, month, &r.t.dates),
-                        anchor,
-                        incidents: Vec::new(),
-                    });
-                }
-                if let Some(group) = months.last_mut() {
-                    group.incidents.push(&r.cards[i]);
-                }
-            }
-            let path = format!("{year}/");
-            let mut cx = tera::Context::new();
-            cx.insert("year", &year_stats(r, year, items));
-            cx.insert("months", &months);
-            cx.insert("years", &years);
-            Ok((index_file(&path), r.render("year.html", &path, cx)?))
-        })
-        .collect()
-}
-
-fn render_incidents(r: &Renderer<'_>) -> Result<Vec<Page>, RenderError> {
-    r.archive
-        .incidents
-        .par_iter()
-        .enumerate()
-        .map(|(n, incident)| {
-            let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
-            let mut cx = tera::Context::new();
-            cx.insert("incident", &r.detail(n));
-            cx.insert("service_feeds", &feeds);
-            Ok((index_file(&incident.path), r.render("incident.html", &incident.path, cx)?))
-        })
-        .collect()
+/// Per-year counts and downtime of a service's incidents (`items`, newest first), newest year first.
+fn service_years(r: &Renderer<'_>, items: &[usize]) -> Vec<YearStats> {
+    let mut per_year: Vec<YearStats> = Vec::new();
+    let mut start = 0;
+    while start < items.len() {
+        let year = r.archive.incidents[items[start]].start.year();
+        let end = start + items[start..].iter().take_while(|&&i| r.archive.incidents[i].start.year() == year).count();
+        per_year.push(year_stats(r, year, &items[start..end]));
+        start = end;
+    }
+    per_year
 }
 
 fn service_summary<'r>(r: &'r Renderer<'_>, key: &str) -> ServiceSummary<'r> {
@@ -133,40 +216,18 @@ fn service_summary<'r>(r: &'r Renderer<'_>, key: &str) -> ServiceSummary<'r> {
     }
 }
 
-fn render_services(r: &Renderer<'_>) -> Result<Vec<Page>, RenderError> {
-    let mut summaries: Vec<_> = r.config.services.keys().map(|k| service_summary(r, k)).collect();
-    summaries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.key.cmp(&b.key)));
-    let mut cx = tera::Context::new();
-    cx.insert("services", &summaries);
-    let mut pages = vec![(index_file("services/"), r.render("services.html", "services/", cx)?)];
-    let jobs: Vec<_> = summaries
-        .iter()
-        .flat_map(|summary| {
-            let items = r.archive.of_service(&summary.key);
-            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (summary, items, slice))
-        })
-        .collect();
-    let rendered: Result<Vec<Page>, RenderError> = jobs
-        .par_iter()
-        .map(|(summary, items, slice)| {
-            let first = service_path(&summary.key);
-            let path = page_path(&first, slice.number);
-            let mut per_year: Vec<YearStats> = Vec::new();
-            for (&year, in_year) in r.archive.years.iter().rev() {
-                let mine: Vec<usize> = in_year.iter().copied().filter(|i| items.binary_search(i).is_ok()).collect();
-                if !mine.is_empty() {
-                    per_year.push(year_stats(r, year, &mine));
-                }
-            }
-            let mut cx = tera::Context::new();
-            cx.insert("service", summary);
-            cx.insert("incidents", &slice.items.iter().map(|&i| &r.cards[i]).collect::<Vec<_>>());
-            cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
-            cx.insert("per_year", &per_year);
-            cx.insert("service_feeds", &[&summary.feeds]);
-            Ok((index_file(&path), r.render("service.html", &path, cx)?))
-        })
-        .collect();
-    pages.extend(rendered?);
-    Ok(pages)
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn pagination_links_a_bounded_window() {
+        assert_eq!(
+            page_window(250, 500),
+            [Some(1), None, Some(248), Some(249), Some(250), Some(251), Some(252), None, Some(500)]
+        );
+        assert_eq!(page_window(1, 3), [Some(1), Some(2), Some(3)]);
+        assert_eq!(page_window(1, 1), [Some(1)]);
+        assert_eq!(page_window(5, 6), [Some(1), None, Some(3), Some(4), Some(5), Some(6)]);
+    }
 }

@@ -8,8 +8,16 @@ use std::path::PathBuf;
 use tera::Tera;
 
 /// The templates every theme must have.
-pub const REQUIRED: [&str; 7] =
-    ["index.html", "year.html", "incident.html", "services.html", "service.html", "404.html", "feed_entry.html"];
+pub const REQUIRED: [&str; 8] = [
+    "index.html",
+    "year.html",
+    "incident.html",
+    "services.html",
+    "service.html",
+    "404.html",
+    "feed_entry.html",
+    "card.html",
+];
 
 /// Why the templates could not be compiled.
 #[derive(Debug, thiserror::Error)]
@@ -72,17 +80,27 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
 /// Escapes text for HTML text and attribute values. Unlike Tera's default it
 /// leaves `/` alone, so that URLs stay readable (`/incidents/2016/`).
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = text.as_bytes().iter().position(special) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut start = first;
+    for (i, b) in text.as_bytes().iter().enumerate().skip(first) {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
     out
 }
 

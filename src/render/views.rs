@@ -99,19 +99,21 @@ pub struct Pagination {
     pub previous: Option<String>,
     /// Link to the page after.
     pub next: Option<String>,
-    /// Links to every page.
+    /// Links to the first and last pages and those around this one, with gaps.
     pub pages: Vec<PageLink>,
 }
 
-/// A link to one page of a list.
+/// A link to one page of a list, or a gap between page numbers.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageLink {
-    /// Page number.
+    /// Page number (0 for a gap).
     pub number: usize,
-    /// Link target.
+    /// Link target (empty for a gap).
     pub url: String,
     /// Whether it is the page being shown.
     pub current: bool,
+    /// Whether this stands for skipped page numbers (« … »).
+    pub gap: bool,
 }
 
 /// The Atom and RSS feeds of the site or of one service.
@@ -158,8 +160,8 @@ pub struct MonthGroup<'a> {
     pub title: String,
     /// `id` for the heading anchor, e.g. `m11`.
     pub anchor: String,
-    /// The month's posts, newest first.
-    pub incidents: Vec<&'a IncidentCard>,
+    /// The month's posts' card HTML, newest first.
+    pub cards: Vec<&'a str>,
 }
 
 /// A service on the services page or its own page.

@@ -49,7 +49,9 @@ pub fn watch(root: &Path, output: &Path, poll: bool, changes: Sender<Vec<PathBuf
             let _ = changes.send(paths);
         }
     };
-    let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+    // The poll watcher compares modification times in whole seconds: compare
+    // contents too, or two saves within a second would be missed.
+    let config = notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(poll);
     let mut watcher = if poll {
         SourceWatcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::new(), config)?)
     } else {
