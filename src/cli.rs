@@ -1,7 +1,8 @@
 //! Command-line arguments, one struct per command.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use vigie::content::model::{Kind, Severity, Status};
 
 /// vigie: a static site generator for incident archives.
 #[derive(Debug, Parser)]
@@ -22,6 +23,12 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site: build it in memory, serve it and rebuild on every change.
     Serve(ServeArgs),
+    /// Write a new post with valid front matter and print its path.
+    New(NewArgs),
+    /// Add an update to a post's timeline, keeping the rest of the file as it is.
+    Update(UpdateArgs),
+    /// Check the site as the build does, with extra warnings, without writing anything.
+    Check(CheckArgs),
 }
 
 /// Arguments of `vigie serve`.
@@ -63,4 +70,152 @@ pub struct BuildArgs {
     /// Include posts marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// Arguments of `vigie new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The title, e.g. "Téléphonie IP indisponible"; the file name and URL come from it.
+    pub title: String,
+    /// An affected service, as declared in site.toml (repeat for several).
+    #[arg(long = "service", short, value_name = "KEY")]
+    pub services: Vec<String>,
+    /// What the post is about.
+    #[arg(long, value_enum, default_value_t = KindArg::Incident)]
+    pub kind: KindArg,
+    /// How bad it is (required for an incident).
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// When it started: "2024-09-23 07:40" in the site's time zone, or RFC 3339 (default: now).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// When it ended (same forms); for a maintenance, its planned end.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// The first update's text, instead of a placeholder.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The site root, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Arguments of `vigie update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The post to update (from the current folder, or from the site root).
+    pub path: PathBuf,
+    /// The new status.
+    #[arg(long, value_enum)]
+    pub status: StatusArg,
+    /// What changed (Markdown).
+    pub text: String,
+    /// When: "2024-09-23 08:45" in the site's time zone, or RFC 3339 (default: now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// The site root, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// Arguments of `vigie check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site root, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Exit with status 2 when there are warnings (and no error).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Check drafts too, as they would be published with --drafts.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `--kind` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// An unplanned outage or degradation.
+    Incident,
+    /// A planned maintenance window.
+    Maintenance,
+    /// Information, with no outage.
+    Notice,
+}
+
+impl From<KindArg> for Kind {
+    fn from(kind: KindArg) -> Kind {
+        match kind {
+            KindArg::Incident => Kind::Incident,
+            KindArg::Maintenance => Kind::Maintenance,
+            KindArg::Notice => Kind::Notice,
+        }
+    }
+}
+
+/// `--severity` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeverityArg {
+    /// Degraded for some customers.
+    Minor,
+    /// Unavailable for many customers.
+    Major,
+    /// Unavailable for all customers.
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(severity: SeverityArg) -> Severity {
+        match severity {
+            SeverityArg::Minor => Severity::Minor,
+            SeverityArg::Major => Severity::Major,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// `--status` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    /// Incident: the cause is being looked for.
+    Investigating,
+    /// Incident: the cause is known.
+    Identified,
+    /// Incident: a fix is in place and watched.
+    Monitoring,
+    /// Incident: over (sets `end` when absent).
+    Resolved,
+    /// Maintenance: announced.
+    Scheduled,
+    /// Maintenance: under way.
+    #[value(name = "in_progress", alias = "in-progress")]
+    InProgress,
+    /// Maintenance: over (sets `end` when absent).
+    Completed,
+}
+
+impl From<StatusArg> for Status {
+    fn from(status: StatusArg) -> Status {
+        match status {
+            StatusArg::Investigating => Status::Investigating,
+            StatusArg::Identified => Status::Identified,
+            StatusArg::Monitoring => Status::Monitoring,
+            StatusArg::Resolved => Status::Resolved,
+            StatusArg::Scheduled => Status::Scheduled,
+            StatusArg::InProgress => Status::InProgress,
+            StatusArg::Completed => Status::Completed,
+        }
+    }
+}
+
+/// `--format` values of `vigie check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// `path:line:col: level: message`, then `  help: …`.
+    Text,
+    /// A JSON array of {path, line, col, level, message, hint}.
+    Json,
 }

@@ -6,6 +6,7 @@
 //! memory, written to disk safely). [`site`] runs the steps in order.
 
 pub mod archive;
+pub mod authoring;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

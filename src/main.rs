@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{BuildArgs, Cli, Command, ServeArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, FormatArg, NewArgs, ServeArgs, UpdateArgs};
 use std::process::ExitCode;
 use std::time::Instant;
 use vigie::{build, BuildOptions};
@@ -26,6 +26,9 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::New(args) => run_new(args),
+        Command::Update(args) => run_update(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -39,18 +42,24 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
+    if report.unchanged {
+        eprintln!("Nothing changed since the last build of {}: nothing written.", output.display());
+        return Ok(());
+    }
     if verbose {
         for (step, took) in &report.timings {
             eprintln!("  {step:<14} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
     eprintln!(
-        "Built {} pages, {} feeds from {} incidents in {} ms → {}",
+        "Built {} pages, {} feeds from {} incidents in {} ms → {} ({} files written, {} unchanged)",
         report.pages,
         report.feeds,
         report.incidents,
         started.elapsed().as_millis(),
-        output.display()
+        output.display(),
+        report.written.written,
+        report.written.kept,
     );
     Ok(())
 }
@@ -75,4 +84,81 @@ fn report(error: &vigie::Error) {
         "Build failed: {count} error{}; the previous output was left untouched.",
         if count == 1 { "" } else { "s" }
     );
+}
+
+/// `vigie new`: the new file's path on stdout, or why there is none.
+fn run_new(args: NewArgs) -> ExitCode {
+    use vigie::authoring::new::{new_post, NewOptions};
+    let options = NewOptions {
+        root: args.root,
+        title: args.title,
+        services: args.services,
+        kind: args.kind.into(),
+        severity: args.severity.map(Into::into),
+        start: args.start,
+        end: args.end,
+        text: args.text,
+        now: vigie::site::build_time(),
+    };
+    match new_post(&options) {
+        Ok(created) => {
+            for warning in &created.warnings {
+                eprintln!("{warning}");
+            }
+            println!("{}", created.path.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}\nNo file was written.");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `vigie update`: what was added, or why the file was left as it was.
+fn run_update(args: UpdateArgs) -> ExitCode {
+    use vigie::authoring::update::{add_update, UpdateOptions};
+    let status: vigie::content::model::Status = args.status.into();
+    let options = UpdateOptions {
+        root: args.root,
+        path: args.path,
+        status,
+        text: args.text,
+        at: args.at,
+        now: vigie::site::build_time(),
+    };
+    match add_update(&options) {
+        Ok(updated) => {
+            for warning in &updated.warnings {
+                eprintln!("{warning}");
+            }
+            let end = if updated.end_added { " and set its end" } else { "" };
+            eprintln!(
+                "Added the update \"{}\" at {} to {}{end}.",
+                status.as_str(),
+                updated.at.to_rfc3339(),
+                updated.path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}\n{} was left unchanged.", options.path.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `vigie check`: the findings on stdout; 0 when clean, 1 on errors, 2 on
+/// warnings with --deny-warnings.
+fn run_check(args: CheckArgs) -> ExitCode {
+    use vigie::authoring::check::{check, CheckOptions};
+    let report = check(&CheckOptions { root: args.root, drafts: args.drafts, now: vigie::site::build_time() });
+    match args.format {
+        FormatArg::Text => print!("{}", report.to_text()),
+        FormatArg::Json => println!("{}", report.to_json()),
+    }
+    if report.errors() + report.warnings() > 0 {
+        eprintln!("Check found {}.", report.summary());
+    }
+    ExitCode::from(report.exit_status(args.deny_warnings))
 }

@@ -1,0 +1,323 @@
+//! `vigie check`: loads and renders the whole site in memory, as the build
+//! does (so every error of the build is found), writes nothing, and adds
+//! warnings about what builds but is probably a mistake: an incident still
+//! open after a week, a maintenance whose window has passed but which is not
+//! completed, a declared service no post uses, a link to an incident page
+//! that does not exist, a post without text.
+
+use super::links::{incident_target, links_in};
+use super::source::PostSource;
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::content::model::{Incident, Kind, Status};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Level, LineIndex};
+use crate::site::{BuildOptions, Site};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// An incident without an end this many days after its start gets a warning.
+pub const OPEN_DAYS: i64 = 7;
+
+/// What `vigie check` was asked for.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Checks drafts too, as `build --drafts` would publish them.
+    pub drafts: bool,
+    /// "Now": `SOURCE_DATE_EPOCH` when set, else the current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Everything `vigie check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Errors and warnings, sorted by file and position.
+    pub findings: Vec<Diagnostic>,
+    /// A build error that is not a finding in a file (a theme or template
+    /// error), already formatted with its location and hint.
+    pub failure: Option<String>,
+}
+
+/// Checks the site at `options.root`.
+pub fn check(options: &CheckOptions) -> CheckReport {
+    let mut build = BuildOptions::new(&options.root);
+    build.drafts = options.drafts;
+    build.now = options.now;
+    let mut site = match Site::load(build) {
+        Ok(site) => site,
+        Err(e) => return CheckReport::from_error(e),
+    };
+    if let Err(e) = site.render() {
+        return CheckReport::from_error(e);
+    }
+    let now = options.now.with_timezone(&site.config.timezone);
+    let incidents = &site.content.incidents;
+    let known: BTreeSet<&str> = incidents.iter().map(|i| i.path.as_str()).collect();
+    let mut findings = site.content.warnings.clone();
+    for incident in incidents {
+        let Some(post) = read_post(&options.root, incident) else { continue };
+        findings.extend(still_open(incident, &post, now));
+        findings.extend(maintenance_not_completed(incident, &post, now));
+        findings.extend(empty_body(incident, &post));
+        findings.extend(dead_links(incident, &post, &site.config, &known));
+    }
+    findings.extend(unused_services(&options.root, &site.config, incidents));
+    CheckReport { findings: Diagnostics(findings).sorted().0, failure: None }
+}
+
+impl CheckReport {
+    fn from_error(error: crate::Error) -> CheckReport {
+        match error {
+            crate::Error::Config(d) | crate::Error::Content(d) => CheckReport { findings: d.sorted().0, failure: None },
+            other => CheckReport { findings: Vec::new(), failure: Some(other.report()) },
+        }
+    }
+
+    /// How many errors were found.
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|d| d.is_error()).count() + usize::from(self.failure.is_some())
+    }
+
+    /// How many warnings were found.
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.findings.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The exit status: 0 when clean, 1 on errors, 2 on warnings when they are denied.
+    pub fn exit_status(&self, deny_warnings: bool) -> u8 {
+        if self.errors() > 0 {
+            1
+        } else if deny_warnings && self.warnings() > 0 {
+            2
+        } else {
+            0
+        }
+    }
+
+    /// One finding per line, `path:line:col: level: message`, each followed
+    /// by its `  help:` line; empty when nothing was found.
+    pub fn to_text(&self) -> String {
+        let mut lines: Vec<String> = self.findings.iter().map(Diagnostic::to_string).collect();
+        lines.extend(self.failure.clone());
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    /// The findings as a JSON array of objects with `path`, `line`, `col`,
+    /// `level`, `message` and `hint` (`null` when unknown).
+    pub fn to_json(&self) -> String {
+        let mut items: Vec<JsonFinding> = self.findings.iter().map(JsonFinding::from).collect();
+        items.extend(self.failure.as_deref().map(JsonFinding::from_report));
+        serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+    }
+
+    /// `N errors, M warnings`, for the end of the report.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!("{}, {}", plural(self.errors(), "error"), plural(self.warnings(), "warning"))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding {
+    path: Option<String>,
+    line: Option<usize>,
+    col: Option<usize>,
+    level: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+impl From<&Diagnostic> for JsonFinding {
+    fn from(d: &Diagnostic) -> Self {
+        JsonFinding {
+            path: Some(d.path.to_string_lossy().replace('\\', "/")),
+            line: (d.line > 0).then_some(d.line),
+            col: (d.col > 0).then_some(d.col),
+            level: match d.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+            },
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+impl JsonFinding {
+    /// A build error's report, `path[:line[:col]]: [error: ]message`, then
+    /// `  help: …` and `  caused by: …` lines, taken apart.
+    fn from_report(report: &str) -> Self {
+        let mut lines = report.lines();
+        let first = lines.next().unwrap_or_default();
+        let (place, mut message) = match first.split_once(": error: ").or_else(|| first.split_once(": ")) {
+            Some((place, message)) => (place, message.to_string()),
+            None => ("", first.to_string()),
+        };
+        let mut hint = None;
+        for line in lines.map(str::trim) {
+            match line.strip_prefix("help: ") {
+                Some(help) => hint = Some(help.to_string()),
+                None => {
+                    message.push('\n');
+                    message.push_str(line);
+                }
+            }
+        }
+        let (path, line, col) = split_place(place);
+        let path = (!path.is_empty()).then(|| path.replace('\\', "/"));
+        JsonFinding { path, line, col, level: "error", message, hint }
+    }
+}
+
+/// `path:line:col` (line and column optional) → its parts.
+fn split_place(place: &str) -> (&str, Option<usize>, Option<usize>) {
+    let number = |s: &str| s.parse::<usize>().ok().filter(|n| *n > 0);
+    let Some((rest, last)) = place.rsplit_once(':').and_then(|(r, l)| Some((r, number(l)?))) else {
+        return (place, None, None);
+    };
+    match rest.rsplit_once(':').and_then(|(r, l)| Some((r, number(l)?))) {
+        Some((path, line)) => (path, Some(line), Some(last)),
+        None => (rest, Some(last), None),
+    }
+}
+
+fn read_post(root: &Path, incident: &Incident) -> Option<PostSource> {
+    PostSource::parse(std::fs::read_to_string(root.join(&incident.source)).ok()?)
+}
+
+/// The command that closes a post, for hints.
+fn close_command(incident: &Incident) -> String {
+    let status = if incident.kind == Kind::Maintenance { Status::Completed } else { Status::Resolved };
+    format!("vigie update {} --status {} \"…\"", incident.source.display(), status.as_str())
+}
+
+/// An incident (or maintenance) without an end a week after its start.
+fn still_open(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Option<Diagnostic> {
+    let what = match incident.kind {
+        Kind::Incident => "incident",
+        Kind::Maintenance => "maintenance",
+        Kind::Notice => return None,
+    };
+    let open_for = now - incident.start;
+    if incident.end.is_some() || open_for < Duration::days(OPEN_DAYS) {
+        return None;
+    }
+    let at = post.value_span("start").map_or((1, 1), |span| post.position(span.start));
+    let message = format!("this {what} is still open {} days after its start", open_for.num_days());
+    let hint = format!("if it is over, close it: {}; otherwise post an update", close_command(incident));
+    Some(Diagnostic::warning(&incident.source, at, message).with_hint(hint))
+}
+
+/// A maintenance whose planned end has passed without a `completed` update.
+fn maintenance_not_completed(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Option<Diagnostic> {
+    let end = incident.end.filter(|end| incident.kind == Kind::Maintenance && *end <= now)?;
+    if incident.updates.iter().any(|u| u.status == Status::Completed) {
+        return None;
+    }
+    let at = post.value_span("end").map_or((1, 1), |span| post.position(span.start));
+    let message = format!("the maintenance window ended at {} but the maintenance is not completed", end.to_rfc3339());
+    let hint =
+        format!("if it is over, run {} --at \"…\"; if it was postponed, move start and end", close_command(incident));
+    Some(Diagnostic::warning(&incident.source, at, message).with_hint(hint))
+}
+
+/// A post with nothing after its front matter.
+fn empty_body(incident: &Incident, post: &PostSource) -> Option<Diagnostic> {
+    if !post.body().trim().is_empty() {
+        return None;
+    }
+    let fence_line = post.position(post.body_offset.saturating_sub(1)).0;
+    Some(
+        Diagnostic::warning(&incident.source, (fence_line, 1), "the post has no text after its front matter")
+            .with_hint("below the closing +++, describe the impact, the cause and the corrective actions"),
+    )
+}
+
+/// Where the links of one Markdown text of a post are reported.
+enum Place {
+    /// The body: each link at its own line and column; the body starts at this line of the file.
+    Body(usize),
+    /// A TOML string (summary, update text): every link at the string's position.
+    Field((usize, usize)),
+}
+
+/// Links of the body, the summary and the updates to incident pages that do not exist.
+fn dead_links(incident: &Incident, post: &PostSource, config: &SiteConfig, known: &BTreeSet<&str>) -> Vec<Diagnostic> {
+    let Ok(page) = config.base_url.join(&incident.path) else { return Vec::new() };
+    let mut texts: Vec<(&str, Place)> = vec![(post.body(), Place::Body(post.position(post.body_offset).0))];
+    let summary = (post.root().get("summary"), post.value_span("summary"));
+    let updates = post.update_tables().into_iter().map(|t| (t.get("text"), post.span_in(t, "text")));
+    for (item, span) in std::iter::once(summary).chain(updates) {
+        if let (Some(text), Some(span)) = (item.and_then(|i| i.as_str()), span) {
+            texts.push((text, Place::Field(post.position(span.start))));
+        }
+    }
+    let mut found = Vec::new();
+    for (text, place) in texts {
+        for link in links_in(text) {
+            let Some(target) = incident_target(&config.base_url, &page, &link.url) else { continue };
+            if known.contains(target.as_str()) {
+                continue;
+            }
+            let at = match place {
+                Place::Body(first_line) => (first_line + link.line - 1, link.col),
+                Place::Field(at) => at,
+            };
+            let hint = match did_you_mean(&target, known.iter().copied()) {
+                Some(close) => format!("did you mean {}{close}?", config.base_path()),
+                None => "no incident of the site has this date and slug; an incident's page is at /YYYY/MM/DD/slug/, from the day it started and its title".to_string(),
+            };
+            let message = format!("link to an incident page that does not exist: {}", link.url);
+            found.push(Diagnostic::warning(&incident.source, at, message).with_hint(hint));
+        }
+    }
+    found
+}
+
+/// Services of site.toml that no post uses, located at their `[services.key]` line.
+fn unused_services(root: &Path, config: &SiteConfig, incidents: &[Incident]) -> Vec<Diagnostic> {
+    let used: BTreeSet<&str> = incidents.iter().flat_map(|i| i.services.iter().map(String::as_str)).collect();
+    let unused: Vec<&String> = config.services.keys().filter(|k| !used.contains(k.as_str())).collect();
+    if unused.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let doc = toml_edit::Document::parse(text).ok();
+    let index = LineIndex::new(text);
+    let services = doc.as_ref().and_then(|d| d.as_table().get("services")).and_then(|s| s.as_table_like());
+    unused
+        .into_iter()
+        .map(|key| {
+            let span = services.and_then(|s| s.get_key_value(key)).and_then(|(k, item)| match item {
+                toml_edit::Item::Table(table) => table.span(),
+                _ => k.span(),
+            });
+            let at = span.map_or((1, 1), |span| index.position(span.start));
+            Diagnostic::warning(Path::new(CONFIG_FILE), at, format!("service \"{key}\" is declared but no post uses it"))
+                .with_hint(format!(
+                    "remove [services.{key}] if the service is gone; a new service can stay, its feeds are ready for subscribers"
+                ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_error_reports_are_taken_apart_for_json() {
+        let report = "templates/index.html:3:5: error: invalid template: expected an identifier\n  help: fix the template syntax\n  caused by: Tera";
+        let f = JsonFinding::from_report(report);
+        assert_eq!((f.path.as_deref(), f.line, f.col), (Some("templates/index.html"), Some(3), Some(5)));
+        assert_eq!(f.message, "invalid template: expected an identifier\ncaused by: Tera");
+        assert_eq!(f.hint.as_deref(), Some("fix the template syntax"));
+        let f = JsonFinding::from_report("themes/x: the theme \"x\" does not exist\n  help: set theme");
+        assert_eq!((f.path.as_deref(), f.line, f.col), (Some("themes/x"), None, None));
+        assert_eq!(f.message, "the theme \"x\" does not exist");
+    }
+}

@@ -1,0 +1,68 @@
+//! Values written into front matter: TOML strings on a single line (so that
+//! an inserted line never spans lines whose ending we would have to choose)
+//! and offset datetimes that need no time zone to be read back.
+
+use chrono::{DateTime, SecondsFormat};
+use chrono_tz::Tz;
+use std::fmt::Write as _;
+
+/// A TOML basic string on one line: `"Il a dit \"oui\"\n"`.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML offset datetime, to the second (fractions only when there are):
+/// `2024-09-23T07:40:00+02:00`.
+pub fn toml_datetime(instant: &DateTime<Tz>) -> String {
+    instant.fixed_offset().to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+/// A TOML array of strings on one line: `["mail", "dns"]`.
+pub fn toml_string_array(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn strings_stay_on_one_line_and_read_back() {
+        let text = "Il a dit \"oui\" \\ é\nligne 2\ttab \u{7}";
+        let encoded = toml_string(text);
+        assert!(!encoded.contains('\n'), "{encoded}");
+        let parsed: toml::Table = toml::from_str(&format!("v = {encoded}")).expect("valid TOML");
+        assert_eq!(parsed["v"].as_str(), Some(text));
+    }
+
+    #[test]
+    fn datetimes_carry_their_offset() {
+        let summer = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 9, 23, 7, 40, 0).single().expect("exists");
+        assert_eq!(toml_datetime(&summer), "2024-09-23T07:40:00+02:00");
+        let utc = chrono_tz::UTC.with_ymd_and_hms(2024, 1, 1, 0, 0, 5).single().expect("exists");
+        assert_eq!(toml_datetime(&utc), "2024-01-01T00:00:05+00:00");
+    }
+
+    #[test]
+    fn arrays_of_strings() {
+        assert_eq!(toml_string_array(&["mail".into(), "dns".into()]), "[\"mail\", \"dns\"]");
+    }
+}
