@@ -63,16 +63,22 @@ def main():
 
 
 def find_page(base, post):
-    """The page of `post`: found in the sitemap by the slug of its title."""
-    title = re.search(rb'^title = "(.*)"', open(post, "rb").read(), re.M).group(1).decode()
-    import unicodedata
-    slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    """The page of `post`, /YYYY/MM/DD/slug/, checked against the sitemap."""
+    text = open(post, encoding="utf-8").read()
+    given = re.search(r'^slug = "(.*)"', text, re.M)
+    if given:
+        slug = given.group(1)
+    else:
+        import unicodedata
+        title = re.search(r'^title = "(.*)"', text, re.M).group(1)
+        slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")
+    day = re.search(r"^start = (\d{4})-(\d\d)-(\d\d)", text, re.M).groups()
+    path = "/".join(day) + "/" + slug + "/"
     sitemap = urllib.request.urlopen(base + "sitemap.xml").read().decode()
-    for loc in re.findall(r"<loc>(.*?)</loc>", sitemap):
-        if loc.rstrip("/").endswith("/" + slug):
-            return loc[len(base):]
-    sys.exit(f"page of {post} not found in the sitemap")
+    if base + path not in re.findall(r"<loc>(.*?)</loc>", sitemap):
+        sys.exit(f"page {path} of {post} not found in the sitemap")
+    return path
 
 
 if __name__ == "__main__":

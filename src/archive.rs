@@ -6,11 +6,12 @@ use crate::content::model::{Incident, Phase};
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The indexes every page is rendered from.
 pub struct Archive<'a> {
     /// All incidents, newest start first.
-    pub incidents: &'a [Incident],
+    pub incidents: &'a [Arc<Incident>],
     /// Build time, which decides what is ongoing or upcoming.
     pub now: DateTime<Tz>,
     /// Ongoing incidents (oldest start first), then upcoming ones (soonest first).
@@ -25,7 +26,7 @@ pub struct Archive<'a> {
 
 impl<'a> Archive<'a> {
     /// Indexes `incidents` (already sorted newest first) at time `now`.
-    pub fn new(incidents: &'a [Incident], now: DateTime<Tz>) -> Self {
+    pub fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>) -> Self {
         let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut ongoing = Vec::new();
@@ -52,7 +53,7 @@ impl<'a> Archive<'a> {
     pub fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
         let older = self.incidents.get(i + 1);
         let newer = i.checked_sub(1).and_then(|j| self.incidents.get(j));
-        (older, newer)
+        (older.map(|i| &**i), newer.map(|i| &**i))
     }
 
     /// The `limit` incidents of `items` changed last, latest change first
@@ -79,7 +80,7 @@ impl<'a> Archive<'a> {
             .iter()
             .map(|&i| &self.incidents[i])
             .filter(|i| i.counts_as_downtime())
-            .filter_map(Incident::duration)
+            .filter_map(|i| i.duration())
             .fold(Duration::zero(), |a, b| a + b)
     }
 

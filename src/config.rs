@@ -145,6 +145,10 @@ impl SiteConfig {
                         .with_hint("use lowercase ASCII letters, digits and '-' only, e.g. [services.web-hosting]; the display name goes in `name`"),
                 );
             }
+            let service = ServiceConfig {
+                name: without_controls(&service.name).into_owned(),
+                description: without_controls(&service.description).into_owned(),
+            };
             services.insert(key.into_inner(), service);
         }
         if services.is_empty() {
@@ -156,8 +160,8 @@ impl SiteConfig {
             return Err(Diagnostics(errors));
         }
         Ok(SiteConfig {
-            title: raw.title,
-            description: raw.description,
+            title: without_controls(&raw.title).into_owned(),
+            description: without_controls(&raw.description).into_owned(),
             base_url,
             language,
             timezone,
@@ -179,6 +183,19 @@ impl SiteConfig {
     pub fn set_base_url(&mut self, value: &str) -> Result<(), String> {
         self.base_url = parse_base_url(value)?;
         Ok(())
+    }
+}
+
+/// `text` with the characters XML 1.0 forbids (control characters other
+/// than tab and line ends, U+FFFE, U+FFFF) replaced by U+FFFD, as CommonMark
+/// does for NUL: they mean nothing in an incident archive, and one of them
+/// in a title would make every feed invalid XML.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}';
+    if text.contains(forbidden) {
+        text.replace(forbidden, "\u{fffd}").into()
+    } else {
+        text.into()
     }
 }
 

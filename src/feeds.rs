@@ -5,6 +5,7 @@
 //! `feed_entry.html`.
 
 use crate::content::model::Incident;
+use crate::render::memo::key_of;
 use crate::render::urls::Urls;
 use crate::render::{service_path, RenderError, Renderer};
 use atom_syndication as atom;
@@ -12,6 +13,7 @@ use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Why a feed could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +63,9 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
         specs.iter().flat_map(|s| archive.latest_changed(s.items, r.config.feed_limit)).collect();
     needed.sort_unstable();
     needed.dedup();
-    let contents: Vec<(usize, String)> =
+    let contents: Vec<(usize, Arc<str>)> =
         needed.par_iter().map(|&i| entry_html(r, i).map(|html| (i, html))).collect::<Result<_, RenderError>>()?;
-    let content_of = |i: usize| contents.binary_search_by_key(&i, |(j, _)| *j).map_or("", |k| contents[k].1.as_str());
+    let content_of = |i: usize| contents.binary_search_by_key(&i, |(j, _)| *j).map_or("", |k| &*contents[k].1);
     let mut count = 0;
     for spec in &specs {
         let entries: Vec<Entry<'_>> = archive
@@ -76,9 +78,16 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
                 title: entry_title(r, &archive.incidents[i]),
             })
             .collect();
+        count += 2;
+        // In `vigie serve`, a feed whose entries did not change is kept as it is.
+        let key = key_of((&spec.dir, entries.iter().map(|e| (r.page_keys[e.index], &e.title)).collect::<Vec<_>>()));
+        let atom_path = format!("{}atom.xml", spec.dir);
+        let rss_path = format!("{}rss.xml", spec.dir);
+        if r.memo.is_some_and(|m| m.reuse(&atom_path, key) & m.reuse(&rss_path, key)) {
+            continue;
+        }
         for (path, bytes) in [atom_feed(r, spec, &entries)?, rss_feed(r, spec, &entries)?] {
             r.sink.put(&path, bytes).map_err(RenderError::from)?;
-            count += 1;
         }
     }
     Ok(count)
@@ -97,12 +106,17 @@ fn entry_title(r: &Renderer<'_>, incident: &Incident) -> String {
     format!("[{}] {}", r.t.label(&key), incident.title)
 }
 
-fn entry_html(r: &Renderer<'_>, i: usize) -> Result<String, RenderError> {
+fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Arc<str>, RenderError> {
     let incident = &r.archive.incidents[i];
-    let mut cx = tera::Context::new();
-    cx.insert("incident", &r.detail(i));
-    let bytes = r.render("feed_entry.html", &incident.path, cx)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let render = || {
+        let mut cx = tera::Context::new();
+        cx.insert("incident", &r.detail(i));
+        r.render_string("feed_entry.html", &incident.path, cx).map(Arc::from)
+    };
+    match r.memo {
+        Some(memo) => memo.fragment("entry", &incident.path, r.page_keys[i], render),
+        None => render(),
+    }
 }
 
 /// The entry's permanent id: a tag URI from the host, the start year and the

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Serve(args) => match run_serve(args) {
+        Command::Serve(args) => match run_serve(args, cli.verbose) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -64,7 +64,7 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
     Ok(())
 }
 
-fn run_serve(args: ServeArgs) -> Result<(), vigie::serve::ServeError> {
+fn run_serve(args: ServeArgs, verbose: bool) -> Result<(), vigie::serve::ServeError> {
     let output = if args.output.is_absolute() { args.output.clone() } else { args.root.join(&args.output) };
     vigie::serve::serve(vigie::serve::ServeOptions {
         root: args.root,
@@ -73,6 +73,7 @@ fn run_serve(args: ServeArgs) -> Result<(), vigie::serve::ServeError> {
         drafts: args.drafts,
         poll: args.poll,
         output,
+        verbose,
     })
 }
 

@@ -3,12 +3,13 @@
 
 use crate::archive::Archive;
 use crate::config::SiteConfig;
-use crate::content::{load_content, Content};
+use crate::content::{load_content, load_content_cached, Content, ParseCache};
 use crate::diagnostics::Diagnostic;
 use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
 use crate::render::i18n::Translations;
+use crate::render::memo::{key_of, RenderMemo};
 use crate::render::{pages, sitemap, templates, theme, Renderer};
 use crate::{feeds, Error};
 use chrono::{DateTime, Utc};
@@ -28,12 +29,15 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Build time: decides what is ongoing, and is shown in footers.
     pub now: DateTime<Utc>,
+    /// Time shown in footers, when it is not `now` (`vigie serve` shows the
+    /// time of its last full build, so that edits re-render only what they change).
+    pub generated: Option<DateTime<Utc>>,
 }
 
 impl BuildOptions {
     /// Options for the site at `root`, built now (or at `SOURCE_DATE_EPOCH` when set).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), base_url: None, drafts: false, now: build_time() }
+        BuildOptions { root: root.into(), base_url: None, drafts: false, now: build_time(), generated: None }
     }
 }
 
@@ -65,6 +69,8 @@ pub struct Site {
     pub translations: Translations,
     /// How long each step took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The compiled templates, kept between renders of the same site.
+    pub templates: Option<templates::Templates>,
 }
 
 /// What a build did.
@@ -96,6 +102,28 @@ fn timed<T>(timings: &mut Vec<(&'static str, Duration)>, name: &'static str, ste
 impl Site {
     /// Loads and validates everything under `options.root`.
     pub fn load(options: BuildOptions) -> Result<Site, Error> {
+        Site::load_cached(options, None)
+    }
+
+    /// Reloads the content only (after an edit under `content/`), re-parsing
+    /// the files that changed since `cache` was filled; the configuration and
+    /// the theme stay as they were.
+    pub fn reload_content(
+        &mut self,
+        now: DateTime<Utc>,
+        cache: &mut ParseCache,
+        changed: Option<&[PathBuf]>,
+    ) -> Result<(), Error> {
+        self.options.now = now;
+        let (root, config, drafts) = (&self.options.root, &self.config, self.options.drafts);
+        self.content =
+            timed(&mut self.timings, "content", || load_content_cached(root, config, drafts, cache, changed))
+                .map_err(Error::Content)?;
+        Ok(())
+    }
+
+    /// [`Site::load`], filling `cache` with what it parsed.
+    pub fn load_cached(options: BuildOptions, cache: Option<&mut ParseCache>) -> Result<Site, Error> {
         let mut timings = Vec::new();
         let root = options.root.clone();
         let mut config = timed(&mut timings, "config", || SiteConfig::load(&root)).map_err(Error::Config)?;
@@ -111,26 +139,53 @@ impl Site {
         }
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
         let translations = Translations::load(&theme, &config.language).map_err(Error::Config)?;
-        let content =
-            timed(&mut timings, "content", || load_content(&root, &config, options.drafts)).map_err(Error::Content)?;
-        Ok(Site { options, config, content, theme, translations, timings })
+        let content = timed(&mut timings, "content", || match cache {
+            Some(cache) => load_content_cached(&root, &config, options.drafts, cache, None),
+            None => load_content(&root, &config, options.drafts),
+        })
+        .map_err(Error::Content)?;
+        Ok(Site { options, config, content, theme, translations, timings, templates: None })
     }
 
     /// Renders the whole site into `sink`, step by step; returns what it made.
     pub fn render_into(&mut self, sink: &dyn Sink) -> Result<Rendered, Error> {
+        self.render_with(sink, None)
+    }
+
+    /// [`Site::render_into`], reusing through `memo` what the last good
+    /// build rendered from the same inputs (pages it reuses are not put in
+    /// the sink: the caller keeps them from its previous output).
+    pub fn render_with(&mut self, sink: &dyn Sink, memo: Option<&RenderMemo>) -> Result<Rendered, Error> {
         let mut timings = std::mem::take(&mut self.timings);
-        let result = self.render_steps(sink, &mut timings);
+        if memo.is_some() && self.templates.is_none() {
+            // Kept for the next rebuilds of `vigie serve`, which change content only.
+            self.templates = Some(timed(&mut timings, "templates", || templates::compile(&self.theme))?);
+        }
+        let result = self.render_steps(sink, memo, &mut timings);
         self.timings = timings;
         result
     }
 
-    fn render_steps(&self, sink: &dyn Sink, timings: &mut Vec<(&'static str, Duration)>) -> Result<Rendered, Error> {
+    fn render_steps(
+        &self,
+        sink: &dyn Sink,
+        memo: Option<&RenderMemo>,
+        timings: &mut Vec<(&'static str, Duration)>,
+    ) -> Result<Rendered, Error> {
         let now = self.options.now.with_timezone(&self.config.timezone);
-        let templates = timed(timings, "templates", || templates::compile(&self.theme))?;
+        let generated = self.options.generated.unwrap_or(self.options.now).with_timezone(&self.config.timezone);
+        let compiled;
+        let templates = match &self.templates {
+            Some(templates) => templates,
+            None => {
+                compiled = timed(timings, "templates", || templates::compile(&self.theme))?;
+                &compiled
+            }
+        };
         let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
         let r = timed(timings, "render_cards", || {
-            Renderer::new(&self.config, &archive, templates, &self.translations, now, &tracked)
+            Renderer::new(&self.config, &archive, templates, &self.translations, generated, &tracked, memo)
         })?;
         let mut pages = timed(timings, "render_home", || pages::render_home(&r))?;
         pages += timed(timings, "render_years", || pages::render_years(&r))?;
@@ -139,12 +194,25 @@ impl Site {
         pages += pages::render_not_found(&r)?;
         let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
         timed(timings, "render_sitemap", || -> Result<(), Error> {
-            sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &pages::list_page_paths(&r)))?;
+            let lists = pages::list_page_paths(&r);
+            let key = key_of((
+                &lists,
+                archive
+                    .incidents
+                    .iter()
+                    .zip(&archive.last_changes)
+                    .map(|(i, t)| (&i.path, t.timestamp()))
+                    .collect::<Vec<_>>(),
+            ));
+            if !memo.is_some_and(|m| m.reuse("sitemap.xml", key)) {
+                sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &lists))?;
+            }
             sink.put("robots.txt", sitemap::robots(&r.urls))?;
             Ok(())
         })?;
         timed(timings, "copy_static", || -> Result<(), Error> {
-            let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
+            let mut made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
+            made.extend(memo.map(RenderMemo::produced).unwrap_or_default());
             for (path, bytes) in &self.theme.statics {
                 if !made.contains(path) && path != "sitemap.xml" && path != "robots.txt" {
                     sink.put(path, bytes.clone())?;

@@ -29,6 +29,7 @@ fn start(site: &TestSite, extra: &[&str]) -> Server {
     let root = site.root().to_str().expect("utf-8 path");
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(["serve", "--port", "0", "--root", root])
+        .env("SOURCE_DATE_EPOCH", common::NOW)
         .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -304,4 +305,64 @@ fn ctrl_c_stops_it_cleanly() {
     assert_eq!(code, Some(0), "Ctrl-C is a normal stop");
     std::thread::sleep(Duration::from_millis(100));
     assert!(server.log.lock().expect("log").iter().any(|l| l == "Stopped."), "it says it stopped");
+}
+
+/// Every file the server holds, fetched over HTTP, with the live-reload script taken out.
+fn served_site(server: &Server, paths: &[String]) -> std::collections::BTreeMap<String, String> {
+    paths
+        .iter()
+        .map(|p| {
+            let body = get(server, &format!("/{}", p.trim_end_matches("index.html"))).body;
+            let body = match body.find("<script>(function(){var seen=null;") {
+                Some(start) => {
+                    let end = body[start..].find("</script>\n").map_or(body.len(), |e| start + e + "</script>\n".len());
+                    format!("{}{}", &body[..start], &body[end..])
+                }
+                None => body,
+            };
+            (p.clone(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
+    let site = TestSite::new("basic");
+    let server = start(&site, &[]);
+    let events = events(&server);
+    let _ = events.recv_timeout(Duration::from_secs(5));
+    let post = site.root().join(POST);
+    let text = std::fs::read_to_string(&post).expect("read");
+    let edits: Vec<Box<dyn Fn()>> = vec![
+        // A body edit, a title edit (the URL moves), a new post, a deleted post.
+        Box::new(|| std::fs::write(&post, text.replace("Un disque défaillant.", "Deux disques.")).expect("edit")),
+        Box::new(|| {
+            std::fs::write(&post, text.replace("title = \"Panne de la messagerie\"", "title = \"Panne mail\""))
+                .expect("edit")
+        }),
+        Box::new(|| {
+            site.write(
+                "content/2016/nouveau.md",
+                "+++\ntitle = \"Nouveau\"\nstart = 2016-12-01T10:00:00+01:00\nend = 2016-12-01T11:00:00+01:00\nservices = [\"web\"]\nseverity = \"major\"\n+++\nCorps.\n",
+            )
+        }),
+        Box::new(|| std::fs::remove_file(site.root().join("content/2016/nested/coupure-web.md")).expect("delete")),
+    ];
+    for (step, edit) in edits.iter().enumerate() {
+        edit();
+        events.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("no reload after edit {step}"));
+        let full = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        common::copy_tree(site.root(), full.root());
+        let _ = std::fs::remove_dir_all(full.public());
+        full.build_ok(&["--base-url", &format!("http://{}/", server.addr)]);
+        let expected = common::snapshot(&full.public());
+        let paths: Vec<String> = expected.keys().filter(|p| !p.starts_with('.')).cloned().collect();
+        let served = served_site(&server, &paths);
+        for path in &paths {
+            let want = String::from_utf8_lossy(&expected[path]);
+            assert!(served[path] == want, "after edit {step}, /{path} differs from a full build");
+        }
+        let gone = get(&server, "/2016/07/01/coupure-de-l-hebergement-web/");
+        assert_eq!(gone.status, if step >= 3 { 404 } else { 200 }, "after edit {step}");
+    }
 }

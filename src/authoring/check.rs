@@ -278,7 +278,7 @@ fn dead_links(incident: &Incident, post: &PostSource, config: &SiteConfig, known
 }
 
 /// Services of site.toml that no post uses, located at their `[services.key]` line.
-fn unused_services(root: &Path, config: &SiteConfig, incidents: &[Incident]) -> Vec<Diagnostic> {
+fn unused_services(root: &Path, config: &SiteConfig, incidents: &[std::sync::Arc<Incident>]) -> Vec<Diagnostic> {
     let used: BTreeSet<&str> = incidents.iter().flat_map(|i| i.services.iter().map(String::as_str)).collect();
     let unused: Vec<&String> = config.services.keys().filter(|k| !used.contains(k.as_str())).collect();
     if unused.is_empty() {

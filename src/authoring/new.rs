@@ -232,7 +232,7 @@ fn same_url(root: &Path, cx: &ParseContext<'_>, path: &str) -> Option<PathBuf> {
     files.iter().find_map(|file| {
         let source = read_source(root, file);
         let incident = parse_incident(&source.path, &source.text.ok()?, cx).incident?;
-        (incident.path == path).then_some(incident.source)
+        (incident.path == path).then(|| incident.source.clone())
     })
 }
 

@@ -93,7 +93,8 @@ fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
     path.canonicalize().is_ok_and(|p| p.starts_with(canonical_root))
 }
 
-fn is_markdown(path: &Path) -> bool {
+/// Whether a file is an incident post (a `.md` file).
+pub fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What kind of event a post describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
@@ -111,7 +112,7 @@ pub struct Update {
     /// The state it announced.
     pub status: Status,
     /// Its text, rendered from Markdown.
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 /// Where an incident stands at build time.
@@ -159,15 +160,17 @@ pub struct Incident {
     pub reference: Option<String>,
     /// Summary, rendered from Markdown: the `summary` field, or the body up
     /// to `<!-- more -->`.
-    pub summary_html: Option<String>,
+    pub summary_html: Option<Arc<str>>,
     /// Whether the post is a draft (built only with `--drafts`).
     pub draft: bool,
     /// The timeline, in order.
     pub updates: Vec<Update>,
     /// The body, rendered from Markdown.
-    pub body_html: String,
+    pub body_html: Arc<str>,
     /// Site-relative URL path, e.g. `2016/11/22/panne-messagerie/`.
     pub path: String,
+    /// A hash of the source file's bytes: equal hashes, equal incidents.
+    pub source_hash: u64,
 }
 
 impl Incident {

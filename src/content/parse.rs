@@ -5,11 +5,12 @@ use super::dates::{self, Resolved};
 use super::front_matter::{split, SplitError};
 use super::markdown::{summary_part, Markdown};
 use super::model::{Incident, Kind, Severity, Status, Update};
-use crate::config::SiteConfig;
+use crate::config::{without_controls, SiteConfig};
 use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
 use crate::toml_errors::toml_diagnostic;
 use serde::Deserialize;
 use std::path::Path;
+use std::sync::Arc;
 use toml::value::Datetime;
 use toml::Spanned;
 
@@ -46,11 +47,31 @@ struct RawUpdate {
     text: String,
 }
 
+impl RawFrontMatter {
+    /// The same fields with control characters replaced (see [`without_controls`]).
+    fn without_controls(mut self) -> Self {
+        let clean = |text: &mut String| {
+            if let std::borrow::Cow::Owned(cleaned) = without_controls(text) {
+                *text = cleaned;
+            }
+        };
+        let span = self.title.span();
+        let mut title = self.title.into_inner();
+        clean(&mut title);
+        self.title = Spanned::new(span, title);
+        self.reference.as_mut().map(clean);
+        self.summary.as_mut().map(clean);
+        self.updates.iter_mut().for_each(|u| clean(&mut u.text));
+        self
+    }
+}
+
 /// What parsing one file gave: the incident when it is valid, and every
 /// finding (errors make `incident` `None`; warnings may come with it).
+#[derive(Clone)]
 pub struct Parsed {
     /// The incident, when the file has no error.
-    pub incident: Option<Incident>,
+    pub incident: Option<Arc<Incident>>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -77,15 +98,18 @@ pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed 
                 .with_hint("add a line `+++` after the last front matter field, before the text"))
         }
     };
-    let raw: RawFrontMatter = match toml::from_str(parts.front_matter) {
-        Ok(raw) => raw,
+    let raw = match toml::from_str::<RawFrontMatter>(parts.front_matter) {
+        Ok(raw) => raw.without_controls(),
         Err(e) => return fail(toml_diagnostic(path, text, parts.front_matter_offset, &e)),
     };
     let mut checker =
         Checker { path, index: LineIndex::new(text), base: parts.front_matter_offset, diagnostics: Vec::new(), cx };
-    let incident = checker.build(raw, parts.body);
+    let incident = checker.build(raw, &without_controls(parts.body)).map(|mut incident| {
+        incident.source_hash = hash_text(text);
+        incident
+    });
     let ok = !checker.diagnostics.iter().any(Diagnostic::is_error);
-    Parsed { incident: incident.filter(|_| ok), diagnostics: checker.diagnostics }
+    Parsed { incident: incident.filter(|_| ok).map(Arc::new), diagnostics: checker.diagnostics }
 }
 
 struct Checker<'a, 'c> {
@@ -156,8 +180,8 @@ impl Checker<'_, '_> {
         let updates = self.updates(&raw, kind, start, raw.end.is_some());
         let markdown = self.cx.markdown;
         let summary_html = match &raw.summary {
-            Some(summary) if !summary.trim().is_empty() => Some(markdown.render(summary)),
-            _ => summary_part(body).map(|part| markdown.render(part)),
+            Some(summary) if !summary.trim().is_empty() => Some(markdown.render(summary).into()),
+            _ => summary_part(body).map(|part| markdown.render(part).into()),
         };
         let start = start?;
         let path = format!("{}/{}/", start.format("%Y/%m/%d"), slug);
@@ -174,8 +198,9 @@ impl Checker<'_, '_> {
             summary_html,
             draft: raw.draft,
             updates,
-            body_html: markdown.render(body),
+            body_html: markdown.render(body).into(),
             path,
+            source_hash: 0,
         })
     }
 
@@ -264,7 +289,7 @@ impl Checker<'_, '_> {
                 }
             }
             previous = Some(at);
-            updates.push(Update { at, status, html: self.cx.markdown.render(&u.text) });
+            updates.push(Update { at, status, html: self.cx.markdown.render(&u.text).into() });
         }
         match raw.updates.last() {
             // A maintenance may give its planned end before it is completed.
@@ -288,6 +313,14 @@ impl Checker<'_, '_> {
         }
         updates
     }
+}
+
+/// A hash of a file's text, to tell whether an incident changed.
+pub fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// ASCII-folds a title into a URL segment: « Téléphonie IP » → `telephonie-ip`.

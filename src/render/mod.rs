@@ -4,6 +4,7 @@
 
 pub mod format;
 pub mod i18n;
+pub mod memo;
 pub mod pages;
 pub mod sitemap;
 pub mod templates;
@@ -20,6 +21,7 @@ use i18n::Translations;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::Arc;
 use templates::Templates;
 use urls::Urls;
 use views::{FeedLinks, IncidentCard, IncidentDetail, LinkView, ServiceLink, UpdateView};
@@ -50,19 +52,25 @@ pub struct Renderer<'a> {
     /// The indexed incidents.
     pub archive: &'a Archive<'a>,
     /// The compiled templates.
-    pub templates: Templates,
+    pub templates: &'a Templates,
     /// The language's words.
     pub t: &'a Translations,
     /// Link builder.
     pub urls: Urls,
-    /// One card per incident, in archive order.
-    pub cards: Vec<IncidentCard>,
     /// Values every template gets.
     pub base: tera::Context,
     /// Each incident's card HTML (`card.html`), in archive order, shared by every list.
-    pub card_html: Vec<String>,
+    pub card_html: Vec<Arc<str>>,
+    /// A hash of each card's HTML: what list pages are made of.
+    pub card_hashes: Vec<u64>,
     /// Where rendered files go.
     pub sink: &'a dyn crate::output::Sink,
+    /// What the last good build rendered, in `vigie serve`.
+    pub memo: Option<&'a memo::RenderMemo>,
+    /// A hash of what each incident's card shows, in archive order.
+    pub card_keys: Vec<u64>,
+    /// A hash of what each incident's page shows, in archive order.
+    pub page_keys: Vec<u64>,
 }
 
 #[derive(Serialize)]
@@ -80,13 +88,13 @@ impl<'a> Renderer<'a> {
     pub fn new(
         config: &'a SiteConfig,
         archive: &'a Archive<'a>,
-        templates: Templates,
+        templates: &'a Templates,
         t: &'a Translations,
         generated: DateTime<Tz>,
         sink: &'a dyn crate::output::Sink,
+        memo: Option<&'a memo::RenderMemo>,
     ) -> Result<Self, RenderError> {
         let urls = Urls::new(&config.base_url);
-        let cards = archive.incidents.iter().map(|i| card(i, config, archive, t, &urls)).collect();
         let mut base = tera::Context::new();
         base.insert(
             "site",
@@ -102,27 +110,67 @@ impl<'a> Renderer<'a> {
         base.insert("t", &t.labels);
         base.insert("generated", &format::time_view(&generated, &t.dates));
         base.insert("service_feeds", &Option::<FeedLinks>::None);
-        let mut renderer = Renderer { config, archive, templates, t, urls, cards, base, card_html: Vec::new(), sink };
-        renderer.card_html = renderer
-            .cards
-            .par_iter()
-            .zip(archive.incidents.par_iter())
-            .map(|(card, incident)| {
-                let mut cx = tera::Context::new();
-                cx.insert("i", card);
-                renderer.render("card.html", &incident.path, cx).map(|b| String::from_utf8_lossy(&b).into_owned())
+        let card_keys: Vec<u64> = archive
+            .incidents
+            .iter()
+            .map(|i| memo::key_of((i.source_hash, &i.path, i.phase(archive.now).as_str())))
+            .collect();
+        let page_keys = (0..archive.incidents.len())
+            .map(|n| {
+                let (older, newer) = archive.neighbours(n);
+                let neighbour = |i: Option<&Incident>| i.map(|i| (i.source_hash, i.path.clone()));
+                memo::key_of((card_keys[n], neighbour(older), neighbour(newer)))
+            })
+            .collect();
+        let mut renderer = Renderer {
+            config,
+            archive,
+            templates,
+            t,
+            urls,
+            base,
+            card_html: Vec::new(),
+            card_hashes: Vec::new(),
+            sink,
+            memo,
+            card_keys,
+            page_keys,
+        };
+        renderer.card_html = (0..archive.incidents.len())
+            .into_par_iter()
+            .map(|n| {
+                let render = || {
+                    let mut cx = tera::Context::new();
+                    cx.insert("i", &renderer.card(n));
+                    renderer.render_string("card.html", &archive.incidents[n].path, cx).map(Arc::from)
+                };
+                match renderer.memo {
+                    Some(memo) => memo.fragment("card", &archive.incidents[n].path, renderer.card_keys[n], render),
+                    None => render(),
+                }
             })
             .collect::<Result<_, _>>()?;
+        renderer.card_hashes = renderer.card_html.par_iter().map(|html| memo::key_of(&**html)).collect();
         Ok(renderer)
+    }
+
+    /// The card view of incident `n` (archive order).
+    pub fn card(&self, n: usize) -> IncidentCard {
+        card(&self.archive.incidents[n], self.config, self.archive, self.t, &self.urls)
     }
 
     /// Renders `template` with `context` added to the shared values.
     pub fn render(&self, template: &str, page: &str, context: tera::Context) -> Result<Vec<u8>, RenderError> {
+        self.render_string(template, page, context).map(String::into_bytes)
+    }
+
+    /// [`Renderer::render`], as text.
+    pub fn render_string(&self, template: &str, page: &str, context: tera::Context) -> Result<String, RenderError> {
         let mut full = self.base.clone();
         full.extend(context);
         full.insert("page_url", &self.urls.path(page));
         full.insert("permalink", &self.urls.absolute(page));
-        self.templates.tera.render(template, &full).map(String::into_bytes).map_err(|source| RenderError::Template {
+        self.templates.tera.render(template, &full).map_err(|source| RenderError::Template {
             page: format!("/{page}"),
             source: Box::new(source),
             template: self.templates.origins.get(template).cloned().unwrap_or_else(|| PathBuf::from(template)),
@@ -136,13 +184,30 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
+    /// [`Renderer::emit`] for a page whose inputs hash to `key`: in `vigie
+    /// serve`, a page rendered from the same inputs by the last good build is
+    /// kept as it is, and its context is not even built.
+    pub fn emit_keyed(
+        &self,
+        file: &str,
+        key: u64,
+        template: &str,
+        page: &str,
+        context: impl FnOnce() -> tera::Context,
+    ) -> Result<(), RenderError> {
+        if self.memo.is_some_and(|memo| memo.reuse(file, key)) {
+            return Ok(());
+        }
+        self.emit(file, template, page, context())
+    }
+
     /// The full view of incident `n` (archive order), as its page and feed entries show it.
     pub fn detail(&self, n: usize) -> IncidentDetail<'_> {
         let incident = &self.archive.incidents[n];
         let (older, newer) = self.archive.neighbours(n);
         let link = |i: Option<&Incident>| i.map(|i| LinkView { url: self.urls.path(&i.path), title: i.title.clone() });
         IncidentDetail {
-            card: &self.cards[n],
+            card: self.card(n),
             body_html: &incident.body_html,
             updates: incident
                 .updates

@@ -1,6 +1,7 @@
 //! Each kind of page: home and its pages, years, incidents, services, 404.
 //! Every page goes to the renderer's sink as soon as it is rendered.
 
+use super::memo::key_of;
 use super::urls::{index_file, page_path};
 use super::views::{MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats};
 use super::{format, service_feeds, service_path, RenderError, Renderer};
@@ -14,19 +15,24 @@ const PAGINATION_WINDOW: usize = 2;
 
 /// Renders the home page and its pages; returns how many.
 pub fn render_home(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let all: Vec<usize> = (0..r.cards.len()).collect();
-    let current: Vec<&str> = r.archive.current.iter().map(|&i| r.card_html[i].as_str()).collect();
+    let all: Vec<usize> = (0..r.archive.incidents.len()).collect();
+    let current: Vec<&str> = r.archive.current.iter().map(|&i| &*r.card_html[i]).collect();
     let years = year_links(r);
+    let current_keys: Vec<u64> = r.archive.current.iter().map(|&i| r.card_hashes[i]).collect();
+    let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
     let pages = paginate(&all, r.config.paginate_by);
     pages.par_iter().try_for_each(|slice| {
         let path = page_path("", slice.number);
-        let mut cx = tera::Context::new();
-        cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
-        cx.insert("cards", &cards(r, slice.items));
-        cx.insert("pagination", &pagination("", slice.number, slice.total, r));
-        cx.insert("years", &years);
-        cx.insert("total", &r.cards.len());
-        r.emit(&index_file(&path), "index.html", &path, cx)
+        let key = key_of(("index", slice.number, slice.total, keys(r, slice.items), years_key, &current_keys));
+        r.emit_keyed(&index_file(&path), key, "index.html", &path, || {
+            let mut cx = tera::Context::new();
+            cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
+            cx.insert("cards", &cards(r, slice.items));
+            cx.insert("pagination", &pagination("", slice.number, slice.total, r));
+            cx.insert("years", &years);
+            cx.insert("total", &r.archive.incidents.len());
+            cx
+        })
     })?;
     Ok(pages.len())
 }
@@ -34,7 +40,13 @@ pub fn render_home(r: &Renderer<'_>) -> Result<usize, RenderError> {
 /// Renders one page per year; returns how many.
 pub fn render_years(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let years = year_links(r);
+    let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
     r.archive.years.par_iter().try_for_each(|(&year, items)| {
+        let path = format!("{year}/");
+        let key = key_of(("year", year, keys(r, items), years_key));
+        if r.memo.is_some_and(|memo| memo.reuse(&index_file(&path), key)) {
+            return Ok(());
+        }
         let mut months: Vec<MonthGroup<'_>> = Vec::new();
         for &i in items {
             let month = r.archive.incidents[i].start.month();
@@ -50,7 +62,6 @@ pub fn render_years(r: &Renderer<'_>) -> Result<usize, RenderError> {
                 group.cards.push(&r.card_html[i]);
             }
         }
-        let path = format!("{year}/");
         let mut cx = tera::Context::new();
         cx.insert("year", &year_stats(r, year, items));
         cx.insert("months", &months);
@@ -69,11 +80,13 @@ pub fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
 /// Renders the page of incident `n` (archive order).
 pub fn render_incident(r: &Renderer<'_>, n: usize) -> Result<(), RenderError> {
     let incident = &r.archive.incidents[n];
-    let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
-    let mut cx = tera::Context::new();
-    cx.insert("incident", &r.detail(n));
-    cx.insert("service_feeds", &feeds);
-    r.emit(&index_file(&incident.path), "incident.html", &incident.path, cx)
+    r.emit_keyed(&index_file(&incident.path), r.page_keys[n], "incident.html", &incident.path, || {
+        let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
+        let mut cx = tera::Context::new();
+        cx.insert("incident", &r.detail(n));
+        cx.insert("service_feeds", &feeds);
+        cx
+    })
 }
 
 /// Renders the services page and each service's pages; returns how many.
@@ -88,19 +101,26 @@ pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         .flat_map(|summary| {
             let items = r.archive.of_service(&summary.key);
             let per_year = service_years(r, items);
-            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (summary, per_year.clone(), slice))
+            // The summary counts downtime over the last twelve months: it moves with the day.
+            let service_key = key_of((&summary.key, keys(r, items), r.archive.now.date_naive()));
+            paginate(items, r.config.paginate_by)
+                .into_iter()
+                .map(move |slice| (summary, per_year.clone(), slice, service_key))
         })
         .collect();
-    jobs.par_iter().try_for_each(|(summary, per_year, slice)| {
+    jobs.par_iter().try_for_each(|(summary, per_year, slice, service_key)| {
         let first = service_path(&summary.key);
         let path = page_path(&first, slice.number);
-        let mut cx = tera::Context::new();
-        cx.insert("service", summary);
-        cx.insert("cards", &cards(r, slice.items));
-        cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
-        cx.insert("per_year", per_year);
-        cx.insert("service_feeds", &[&summary.feeds]);
-        r.emit(&index_file(&path), "service.html", &path, cx)
+        let key = key_of(("service", slice.number, slice.total, service_key));
+        r.emit_keyed(&index_file(&path), key, "service.html", &path, || {
+            let mut cx = tera::Context::new();
+            cx.insert("service", summary);
+            cx.insert("cards", &cards(r, slice.items));
+            cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
+            cx.insert("per_year", per_year);
+            cx.insert("service_feeds", &[&summary.feeds]);
+            cx
+        })
     })?;
     Ok(jobs.len() + 1)
 }
@@ -114,9 +134,10 @@ pub fn render_not_found(r: &Renderer<'_>) -> Result<usize, RenderError> {
 /// The site-relative folders of every list page (home and its pages, years,
 /// services and their pages), for the sitemap.
 pub fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
-    let mut paths: Vec<String> = (1..=paginate(&(0..r.cards.len()).collect::<Vec<_>>(), r.config.paginate_by).len())
-        .map(|n| page_path("", n))
-        .collect();
+    let mut paths: Vec<String> =
+        (1..=paginate(&(0..r.archive.incidents.len()).collect::<Vec<_>>(), r.config.paginate_by).len())
+            .map(|n| page_path("", n))
+            .collect();
     paths.extend(r.archive.years.keys().map(|y| format!("{y}/")));
     paths.push("services/".into());
     for key in r.config.services.keys() {
@@ -128,8 +149,12 @@ pub fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
     paths
 }
 
+fn keys(r: &Renderer<'_>, items: &[usize]) -> Vec<u64> {
+    items.iter().map(|&i| r.card_hashes[i]).collect()
+}
+
 fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r str> {
-    items.iter().map(|&i| r.card_html[i].as_str()).collect()
+    items.iter().map(|&i| &*r.card_html[i]).collect()
 }
 
 /// Links to the first and last pages and the pages around `number`, with gaps.
@@ -201,7 +226,7 @@ fn service_years(r: &Renderer<'_>, items: &[usize]) -> Vec<YearStats> {
     per_year
 }
 
-fn service_summary<'r>(r: &'r Renderer<'_>, key: &str) -> ServiceSummary<'r> {
+fn service_summary(r: &Renderer<'_>, key: &str) -> ServiceSummary {
     let service = &r.config.services[key];
     let items = r.archive.of_service(key);
     ServiceSummary {
@@ -211,7 +236,7 @@ fn service_summary<'r>(r: &'r Renderer<'_>, key: &str) -> ServiceSummary<'r> {
         url: r.urls.path(&service_path(key)),
         count: items.len(),
         downtime_last_year: r.duration(r.archive.downtime_last_year(items)),
-        latest: items.first().map(|&i| &r.cards[i]),
+        latest: items.first().map(|&i| r.card(i)),
         feeds: service_feeds(r.config, &r.urls, key),
     }
 }

@@ -5,6 +5,7 @@
 use super::theme::ThemeFiles;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use tera::ast::{ExprVal, Node};
 use tera::Tera;
 
 /// The templates every theme must have.
@@ -29,6 +30,16 @@ pub enum TemplateError {
         name: String,
         /// The theme folder as shown.
         theme: PathBuf,
+    },
+    /// Rendering would recurse without end (Tera would overflow the stack).
+    #[error("{}: error: {message}\n  help: {hint}", .path.display())]
+    Recursion {
+        /// The file where the loop starts.
+        path: PathBuf,
+        /// The loop, step by step.
+        message: String,
+        /// What to do.
+        hint: &'static str,
     },
     /// Tera refused a template.
     #[error("{}{location}: error: invalid template: {message}\n  help: fix the template syntax (Tera, like Jinja2: https://keats.github.io/tera/docs/)", .path.display())]
@@ -74,7 +85,130 @@ pub fn compile(theme: &ThemeFiles) -> Result<Templates, TemplateError> {
         let (location, message) = locate(&e);
         TemplateError::Syntax { path, location, message, source: Box::new(e) }
     })?;
+    check_recursion(&tera, &origins)?;
     Ok(Templates { tera, origins })
+}
+
+/// Refuses what Tera would render by recursing until the stack overflows,
+/// aborting the whole process: an include loop (through `{% include %}` and
+/// `{% extends %}`, wherever the include is), or a macro that calls itself,
+/// directly or through other macros, outside any `if` or `for`.
+fn check_recursion(tera: &Tera, origins: &BTreeMap<String, PathBuf>) -> Result<(), TemplateError> {
+    let shown = |name: &str| origins.get(name).cloned().unwrap_or_else(|| PathBuf::from(name));
+    let mut includes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut calls: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in tera.get_template_names() {
+        let Ok(template) = tera.get_template(name) else { continue };
+        let mut next: Vec<String> = template.parent.iter().cloned().collect();
+        visit(&template.ast, false, &mut |node, _| {
+            if let Node::Include(_, names, _) = node {
+                // Tera renders the first of the names that exists.
+                next.extend(names.iter().find(|n| tera.get_template(n).is_ok()).cloned());
+            }
+        });
+        includes.insert(name.to_string(), next);
+        for (macro_name, definition) in &template.macros {
+            let mut called = Vec::new();
+            visit(&definition.body, false, &mut |node, conditional| {
+                let expr = match node {
+                    Node::VariableBlock(_, expr) => expr,
+                    Node::Set(_, set) => &set.value,
+                    _ => return,
+                };
+                if let (ExprVal::MacroCall(call), false) = (&expr.val, conditional) {
+                    let file = if call.namespace == "self" {
+                        Some(name)
+                    } else {
+                        template
+                            .imported_macro_files
+                            .iter()
+                            .find(|(_, ns)| *ns == call.namespace)
+                            .map(|(f, _)| f.as_str())
+                    };
+                    called.extend(file.map(|f| format!("{f}: macro {}", call.name)));
+                }
+            });
+            calls.insert(format!("{name}: macro {macro_name}"), called);
+        }
+    }
+    let hint = "remove the include (or the macro call) that closes the loop; a macro may call itself only inside an `if` that ends the recursion";
+    if let Some(cycle) = find_cycle(&includes) {
+        let message = format!("the templates include each other without end: {}", cycle.join(" → "));
+        return Err(TemplateError::Recursion { path: shown(&cycle[0]), message, hint });
+    }
+    if let Some(cycle) = find_cycle(&calls) {
+        let message = format!("a macro calls itself without condition, without end: {}", cycle.join(" → "));
+        let file = cycle[0].split(": macro ").next().unwrap_or_default().to_string();
+        return Err(TemplateError::Recursion { path: shown(&file), message, hint });
+    }
+    Ok(())
+}
+
+/// Calls `f(node, conditional)` on every node, nested ones included;
+/// `conditional` is true inside an `if` or a `for`.
+fn visit(nodes: &[Node], conditional: bool, f: &mut dyn FnMut(&Node, bool)) {
+    for node in nodes {
+        f(node, conditional);
+        match node {
+            Node::Block(_, block, _) => visit(&block.body, conditional, f),
+            Node::FilterSection(_, section, _) => visit(&section.body, conditional, f),
+            Node::MacroDefinition(_, definition, _) => visit(&definition.body, conditional, f),
+            Node::Forloop(_, for_loop, _) => {
+                visit(&for_loop.body, true, f);
+                visit(for_loop.empty_body.as_deref().unwrap_or_default(), true, f);
+            }
+            Node::If(branches, _) => {
+                for (_, _, body) in &branches.conditions {
+                    visit(body, true, f);
+                }
+                visit(branches.otherwise.as_ref().map_or(&[], |(_, body)| body.as_slice()), true, f);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A cycle of `graph` (node → the nodes it leads to), as the list of its nodes
+/// with the first one repeated at the end, if there is one.
+fn find_cycle(graph: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
+    // 0: not seen, 1: on the current path, 2: done.
+    fn dfs<'g>(
+        node: &'g str,
+        graph: &'g BTreeMap<String, Vec<String>>,
+        state: &mut BTreeMap<&'g str, u8>,
+        path: &mut Vec<&'g str>,
+    ) -> Option<Vec<String>> {
+        state.insert(node, 1);
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            match state.get(next.as_str()).copied().unwrap_or(0) {
+                1 => {
+                    let start = path.iter().position(|n| *n == next.as_str()).unwrap_or(0);
+                    let mut cycle: Vec<String> = path[start..].iter().map(|n| n.to_string()).collect();
+                    cycle.push(next.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    if let Some(cycle) = dfs(next, graph, state, path) {
+                        return Some(cycle);
+                    }
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        state.insert(node, 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for node in graph.keys() {
+        if state.get(node.as_str()).copied().unwrap_or(0) == 0 {
+            if let Some(cycle) = dfs(node, graph, &mut state, &mut Vec::new()) {
+                return Some(cycle);
+            }
+        }
+    }
+    None
 }
 
 /// Escapes text for HTML text and attribute values. Unlike Tera's default it

@@ -3,6 +3,7 @@
 
 use super::format::TimeView;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A link to a service.
 #[derive(Debug, Clone, Serialize)]
@@ -56,7 +57,7 @@ pub struct IncidentCard {
     /// Report reference.
     pub reference: Option<String>,
     /// Summary HTML.
-    pub summary_html: Option<String>,
+    pub summary_html: Option<Arc<str>>,
 }
 
 /// One timeline entry.
@@ -69,7 +70,7 @@ pub struct UpdateView {
     /// The status, in the site's language.
     pub status_label: String,
     /// Text HTML.
-    pub html: String,
+    pub html: Arc<str>,
 }
 
 /// An incident's own page.
@@ -77,7 +78,7 @@ pub struct UpdateView {
 pub struct IncidentDetail<'a> {
     /// What lists show.
     #[serde(flatten)]
-    pub card: &'a IncidentCard,
+    pub card: IncidentCard,
     /// Body HTML.
     pub body_html: &'a str,
     /// The timeline.
@@ -166,7 +167,7 @@ pub struct MonthGroup<'a> {
 
 /// A service on the services page or its own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceSummary<'a> {
+pub struct ServiceSummary {
     /// Key from site.toml.
     pub key: String,
     /// Display name.
@@ -180,7 +181,7 @@ pub struct ServiceSummary<'a> {
     /// Downtime over the twelve months before the build, written out.
     pub downtime_last_year: String,
     /// Its latest post.
-    pub latest: Option<&'a IncidentCard>,
+    pub latest: Option<IncidentCard>,
     /// Its feeds.
     pub feeds: FeedLinks,
 }

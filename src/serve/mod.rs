@@ -9,9 +9,11 @@ pub mod http;
 pub mod livereload;
 pub mod watch;
 
-use crate::output::Output;
+use crate::content::ParseCache;
+use crate::output::{MemorySink, Output};
+use crate::render::memo::RenderMemo;
 use crate::site::{BuildOptions, Site};
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::Utc;
 use livereload::Generation;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -36,6 +38,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// The build output folder, never written and never watched.
     pub output: PathBuf,
+    /// Prints the time taken by each step of each rebuild.
+    pub verbose: bool,
 }
 
 /// Why the server could not start.
@@ -88,14 +92,15 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         error: RwLock::new(None),
         generation: Arc::new(Generation::default()),
     });
-    rebuild(&options, &base_url, &served, Instant::now());
+    let mut session = Session::new(options.clone(), base_url.clone());
+    session.rebuild(&[], &served, Instant::now());
 
     let (tx, rx) = channel();
     let watcher = watch::watch(&options.root, &options.output, options.poll, tx)?;
     let watcher = Arc::new(Mutex::new(watcher));
     {
-        let (options, base_url, served, watcher) = (options.clone(), base_url.clone(), served.clone(), watcher.clone());
-        std::thread::spawn(move || rebuild_on_changes(&rx, &options, &base_url, &served, &watcher));
+        let (served, watcher) = (served.clone(), watcher.clone());
+        std::thread::spawn(move || rebuild_on_changes(&rx, &mut session, &served, &watcher));
     }
     eprintln!("Serving {} at {base_url} (Ctrl-C to stop)", options.root.display());
 
@@ -156,65 +161,134 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, ServeError> {
     }
 }
 
-/// Builds the site into memory; on success swaps it in, on failure keeps the
-/// last good one and records the error. Pages reload only when what they
-/// show changed.
-fn rebuild(options: &ServeOptions, base_url: &str, served: &Served, started: Instant) {
-    let mut build = BuildOptions::new(&options.root);
-    build.base_url = Some(base_url.to_string());
-    build.drafts = options.drafts;
-    // Whole minutes, so that a rebuild that changes nothing gives the same bytes.
-    build.now = Utc::now().duration_trunc(TimeDelta::minutes(1)).unwrap_or_else(|_| Utc::now());
-    let result = Site::load(build).and_then(|mut site| {
-        let output = site.render()?;
-        Ok((output, site.content.warnings, site.content.incidents.len()))
-    });
-    let (site, error) = served.snapshot();
-    match result {
-        Ok((output, warnings, incidents)) => {
-            for warning in &warnings {
-                eprintln!("{warning}");
+/// The state kept between rebuilds: the loaded site, what was parsed and
+/// rendered from which inputs, so that an edit under `content/` re-parses
+/// one file and re-renders only the pages that show it.
+struct Session {
+    options: ServeOptions,
+    base_url: String,
+    site: Option<Site>,
+    parsed: ParseCache,
+    memo: RenderMemo,
+}
+
+impl Session {
+    fn new(options: ServeOptions, base_url: String) -> Self {
+        Session { options, base_url, site: None, parsed: ParseCache::default(), memo: RenderMemo::default() }
+    }
+
+    /// Loads everything anew: at start-up, and when the configuration, the
+    /// theme, the templates or the static files change.
+    fn load_all(&mut self) -> Result<(), crate::Error> {
+        let now = minute_now();
+        let mut build = BuildOptions::new(&self.options.root);
+        build.base_url = Some(self.base_url.clone());
+        build.drafts = self.options.drafts;
+        build.now = now;
+        build.generated = Some(now);
+        self.parsed = ParseCache::default();
+        self.memo = RenderMemo::default();
+        self.site = None;
+        self.site = Some(Site::load_cached(build, Some(&mut self.parsed))?);
+        Ok(())
+    }
+
+    /// Rebuilds after changes to `paths` (everything when `paths` is empty or
+    /// touches more than `content/`), then swaps the new site in.
+    fn rebuild(&mut self, paths: &[PathBuf], served: &Served, started: Instant) {
+        let content_only = !paths.is_empty() && paths.iter().all(|p| is_under(p, &self.options.root.join("content")));
+        // The watcher gives canonical paths; the content walk gives them under the root as given.
+        let canonical_root = self.options.root.canonicalize().unwrap_or_else(|_| self.options.root.clone());
+        let changed: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| p.strip_prefix(&canonical_root).map_or_else(|_| p.clone(), |rel| self.options.root.join(rel)))
+            .collect();
+        let loaded = match (&mut self.site, content_only) {
+            (Some(site), true) => site.reload_content(minute_now(), &mut self.parsed, Some(&changed)),
+            _ => self.load_all(),
+        };
+        let (current, error) = served.snapshot();
+        let verbose = self.options.verbose;
+        let result = loaded.and_then(|()| {
+            let site = self.site.as_mut().ok_or_else(|| crate::Error::Config(Default::default()))?;
+            let sink = MemorySink::default();
+            site.render_with(&sink, Some(&self.memo))?;
+            if verbose {
+                for (step, took) in site.timings.drain(..) {
+                    eprintln!("  {step:<16} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
             }
-            let changed = *site != output || error.is_some();
-            *served.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(output);
-            *served.error.write().unwrap_or_else(|e| e.into_inner()) = None;
-            eprintln!("Built {incidents} incidents in {} ms", started.elapsed().as_millis());
-            if changed {
-                served.generation.bump();
+            site.timings.clear();
+            Ok((sink.into_output(), site.content.warnings.clone(), site.content.incidents.len()))
+        });
+        match result {
+            Ok((patch, warnings, incidents)) => {
+                for warning in &warnings {
+                    eprintln!("{warning}");
+                }
+                let rendered = patch.files.len();
+                let reused = self.memo.reused();
+                let mut output = Output::default();
+                for path in self.memo.produced().into_iter().chain(patch.files.keys().cloned()) {
+                    if let Some(bytes) = patch.files.get(&path).or_else(|| current.files.get(&path)) {
+                        output.files.insert(path, bytes.clone());
+                    }
+                }
+                self.memo.commit();
+                let changed = *current != output || error.is_some();
+                *served.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(output);
+                *served.error.write().unwrap_or_else(|e| e.into_inner()) = None;
+                eprintln!(
+                    "Built {incidents} incidents in {} ms ({rendered} files rendered, {reused} pages reused)",
+                    started.elapsed().as_millis()
+                );
+                if changed {
+                    served.generation.bump();
+                }
             }
-        }
-        Err(e) => {
-            let report = e.report();
-            eprintln!("{report}");
-            eprintln!("Build failed: still serving the last good version; fix the error and save again.");
-            let changed = error.as_deref() != Some(report.as_str());
-            *served.error.write().unwrap_or_else(|e| e.into_inner()) = Some(report);
-            if changed {
-                served.generation.bump();
+            Err(e) => {
+                self.memo.discard();
+                let report = e.report();
+                eprintln!("{report}");
+                eprintln!("Build failed: still serving the last good version; fix the error and save again.");
+                let changed = error.as_deref() != Some(report.as_str());
+                *served.error.write().unwrap_or_else(|e| e.into_inner()) = Some(report);
+                if changed {
+                    served.generation.bump();
+                }
             }
         }
     }
 }
 
+/// The build time in whole minutes (what pages show), or `SOURCE_DATE_EPOCH`.
+fn minute_now() -> chrono::DateTime<Utc> {
+    crate::site::build_time()
+}
+
+fn is_under(path: &Path, folder: &Path) -> bool {
+    let folder = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+    path.starts_with(&folder)
+}
+
 fn rebuild_on_changes(
     changes: &Receiver<Vec<PathBuf>>,
-    options: &ServeOptions,
-    base_url: &str,
+    session: &mut Session,
     served: &Served,
     watcher: &Mutex<watch::SourceWatcher>,
 ) {
     while let Ok(mut paths) = changes.recv() {
         let started = Instant::now();
         // Coalesce what arrives while the burst settles into one rebuild.
-        while let Ok(more) = changes.recv_timeout(Duration::from_millis(15)) {
+        while let Ok(more) = changes.recv_timeout(Duration::from_millis(5)) {
             paths.extend(more);
         }
         for path in &paths {
-            if path.is_dir() && path.parent().is_some_and(|p| same_dir(p, &options.root)) {
+            if path.is_dir() && path.parent().is_some_and(|p| same_dir(p, &session.options.root)) {
                 watcher.lock().unwrap_or_else(|e| e.into_inner()).add_folder(path);
             }
         }
-        rebuild(options, base_url, served, started);
+        session.rebuild(&paths, served, started);
     }
 }
 

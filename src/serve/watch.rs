@@ -15,7 +15,7 @@ use std::time::Duration;
 pub const WATCHED: [&str; 5] = ["content", "themes", "templates", "static", "site.toml"];
 
 /// How long a burst of events is waited for before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// A running watcher; dropping it stops watching.
 pub enum SourceWatcher {

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# vigie's benchmark: builds synthetic incident archives (benches/gen_corpus.py,
+# seed 42, the same posts for vigie and for Hugo) and prints one table:
+#   cold build to tmpfs (median of RUNS), peak memory, no-op rebuild on disk,
+#   one-post edit rebuild on disk, `vigie serve` start-up and edit-to-served
+#   latency; with Hugo's cold build and memory on the same posts in the same
+#   run, and the ratio Hugo / vigie, where `hugo` is installed.
+#
+#   bash benches/run.sh            # 1 000, 10 000 and 50 000 posts, 3 runs each
+#   bash benches/run.sh --quick    # 1 000 posts, 1 run: under a minute
+#   SIZES="10000" RUNS=5 bash benches/run.sh
+#
+# Env: SIZES, RUNS, WORK (corpora and on-disk outputs, default /tmp/vigie-bench),
+#      FAST (tmpfs for cold builds, default /dev/shm/vigie-bench), HUGO (binary).
+# Needs python3 and GNU time (/usr/bin/time); installs neither.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+SIZES=${SIZES:-"1000 10000 50000"}
+RUNS=${RUNS:-3}
+if [ "${1:-}" = "--quick" ]; then SIZES=${QUICK_SIZES:-1000}; RUNS=1; fi
+WORK=${WORK:-/tmp/vigie-bench}
+FAST=${FAST:-/dev/shm/vigie-bench}
+HUGO=${HUGO:-$(command -v hugo || true)}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "benches/run.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
+mkdir -p "$WORK" "$FAST"
+export SOURCE_DATE_EPOCH=1763700000   # fixed build time: reproducible output, no-op rebuilds write nothing
+
+echo "# building vigie (release)" >&2
+cargo build --release --quiet
+BIN="$ROOT/target/release/vigie"
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+corpus() { # N flavor -> dir (generated once per seed/size/flavor)
+  local dir="$WORK/corpus-$2-$1"
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir"
+    python3 "$ROOT/benches/gen_corpus.py" --n "$1" --seed 42 --flavor "$2" --out "$dir" 2>/dev/null
+    [ "$2" = vigie ] && python3 "$ROOT/benches/dedupe_slugs.py" "$dir" 2>/dev/null
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
+timed() { # out_file cmd... -> prints "seconds max_rss_kib"
+  local out=$1; shift
+  "$TIME" -f '%e %M' -o "$out" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; return 1; }
+  tail -n 1 "$out"
+}
+
+ROWS=()
+row() { ROWS+=("$(printf '| %-34s | %7s | %12s | %12s | %7s |' "$@")"); }
+
+for N in $SIZES; do
+  echo "# $N posts" >&2
+  C=$(corpus "$N" vigie)
+  walls=(); rss=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$FAST/out-$N"
+    read -r w m < <(timed "$WORK/t" "$BIN" build --root "$C" --output "$FAST/out-$N")
+    walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
+  done
+  vw=$(printf '%s\n' "${walls[@]}" | median); vm=$((rss / 1024))
+  hw=""; hm=""
+  if [ -n "$HUGO" ]; then
+    H=$(corpus "$N" hugo)
+    walls=(); rss=0
+    for _ in $(seq "$RUNS"); do
+      rm -rf "$FAST/hugo-$N"
+      read -r w m < <(timed "$WORK/t" "$HUGO" --quiet --source "$H" --destination "$FAST/hugo-$N")
+      walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
+    done
+    hw=$(printf '%s\n' "${walls[@]}" | median); hm=$((rss / 1024))
+  fi
+  ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f×", b / a }' || true; }
+  row "cold build, tmpfs (s)" "$N" "$vw" "${hw:-–}" "$(ratio "$vw" "$hw")"
+  row "peak memory, cold build (MiB)" "$N" "$vm" "${hm:-–}" "$(ratio "$vm" "$hm")"
+
+  # On the real disk: a first build, then a build with nothing changed, then one post edited.
+  D="$WORK/disk-$N"; rm -rf "$D"
+  "$BIN" build --root "$C" --output "$D" 2>/dev/null
+  read -r w _ < <(timed "$WORK/t" "$BIN" build --root "$C" --output "$D")
+  if grep -q "nothing written" "$WORK/t.err"; then written=0; else written=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$WORK/t.err"); fi
+  row "no-op rebuild, disk (s, files written)" "$N" "$w, $written" "–" ""
+  POST=$(find "$C/content" -name '*.md' | sort | sed -n 1p)
+  cp "$POST" "$WORK/post.bak"
+  printf '\nUne ligne ajoutée pour le banc d’essai.\n' >> "$POST"
+  read -r w _ < <(timed "$WORK/t" "$BIN" build --root "$C" --output "$D")
+  written=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$WORK/t.err")
+  cp "$WORK/post.bak" "$POST"; touch "$POST"
+  row "one-post edit rebuild, disk (s, written)" "$N" "$w, $written" "–" ""
+
+  # The dev server: start-up (until it serves), then edits until the page shows them.
+  line=$(python3 "$ROOT/benches/serve_edit_latency.py" "$BIN" "$C" "$([ "$RUNS" = 1 ] && echo 5 || echo 10)")
+  startup=$(echo "$line" | sed -n 's/.*start-up \([0-9]*\) ms.*/\1/p')
+  med=$(echo "$line" | sed -n 's/.*median \([0-9]*\) ms.*/\1/p'); max=$(echo "$line" | sed -n 's/.*max \([0-9]*\) ms.*/\1/p')
+  row "serve start-up (ms)" "$N" "$startup" "–" ""
+  row "serve edit → page served (ms, med/max)" "$N" "$med / $max" "–" ""
+  rm -rf "$FAST/out-$N" "$FAST/hugo-$N" "$D"
+done
+
+echo
+HUGO_VERSION=$([ -n "$HUGO" ] && "$HUGO" version | awk '{print $2}' || echo "not installed")
+echo "vigie benchmark, commit $COMMIT, $(date -u +%Y-%m-%d), $(nproc) cores, runs=$RUNS; Hugo $HUGO_VERSION"
+echo
+printf '| %-34s | %7s | %12s | %12s | %7s |\n' "measure" "posts" "vigie" "Hugo" "Hugo/vigie"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "--------:" "-------------:" "-------------:" "--------:"
+printf '%s\n' "${ROWS[@]}"
