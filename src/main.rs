@@ -3,6 +3,11 @@
 
 mod cli;
 
+/// mimalloc: the build allocates many small strings on two threads, where
+/// it is markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use cli::{BuildArgs, CheckArgs, Cli, Command, FormatArg, NewArgs, ServeArgs, UpdateArgs};
 use std::process::ExitCode;
