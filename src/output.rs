@@ -166,6 +166,7 @@ pub struct DiskSink {
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     written: std::sync::atomic::AtomicUsize,
     kept: std::sync::atomic::AtomicUsize,
+    cleanup: Option<std::thread::JoinHandle<()>>,
 }
 
 /// What writing the site did.
@@ -185,7 +186,7 @@ impl DiskSink {
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         std::fs::create_dir_all(&parent).map_err(io("creating the output's parent folder", &parent))?;
-        remove_stale_staging(&parent, &name);
+        let cleanup = remove_leftovers_in_background(&parent, &name);
         let staging = parent.join(format!(".{name}.vigie-new-{}", std::process::id()));
         std::fs::create_dir_all(&staging).map_err(io("creating the staging folder", &staging))?;
         let previous = output.join(MARKER).is_file().then(|| output.clone());
@@ -196,11 +197,18 @@ impl DiskSink {
             made: std::sync::Mutex::new(std::collections::HashSet::new()),
             written: 0.into(),
             kept: 0.into(),
+            cleanup: Some(cleanup),
         })
     }
 
     /// Writes the marker (with `fingerprint`) and swaps the new site in.
-    pub fn finish(self, fingerprint: &str) -> Result<WriteStats, OutputError> {
+    /// The previous site is moved aside, beside the output, and removed by
+    /// the next build while it renders (removing thousands of files is slow
+    /// on a real disk, and nobody needs to wait for it).
+    pub fn finish(mut self, fingerprint: &str) -> Result<WriteStats, OutputError> {
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
         let marker = self.staging.join(MARKER);
         let result = std::fs::write(&marker, format!("{MARKER_TEXT}fingerprint: {fingerprint}\n"))
             .map_err(io("writing the marker file", &marker))
@@ -214,7 +222,10 @@ impl DiskSink {
     }
 
     /// Removes the staging folder; the previous output stays as it was.
-    pub fn abort(self) {
+    pub fn abort(mut self) {
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
         let _ = std::fs::remove_dir_all(&self.staging);
     }
 
@@ -288,9 +299,14 @@ fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
         let _ = std::fs::remove_dir_all(&old);
         return Ok(());
     }
-    // `staging` now holds the previous site, which carries our marker.
+    // `staging` now holds the previous site, which carries our marker: the
+    // next build removes it.
     if staging.join(MARKER).is_file() || is_empty_dir(staging) {
-        let _ = std::fs::remove_dir_all(staging);
+        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let old = staging.with_file_name(format!(".{name}.vigie-old-{}", std::process::id()));
+        if std::fs::rename(staging, &old).is_err() {
+            let _ = std::fs::remove_dir_all(staging);
+        }
     }
     Ok(())
 }
@@ -299,16 +315,26 @@ fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut e| e.next().is_none())
 }
 
-/// Removes staging folders left by killed builds (they carry vigie's name pattern).
-fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.vigie-new-");
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&prefix) && entry.path().is_dir() {
-            let _ = std::fs::remove_dir_all(entry.path());
+/// Removes, on a thread of its own, the folders vigie left beside the output:
+/// staging folders of killed builds and the previous site of the last build
+/// (they carry vigie's name pattern and nothing else does).
+fn remove_leftovers_in_background(parent: &Path, name: &str) -> std::thread::JoinHandle<()> {
+    let prefixes = [format!(".{name}.vigie-new-"), format!(".{name}.vigie-old-")];
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            prefixes.iter().any(|p| file_name.starts_with(p)) && e.path().is_dir()
+        })
+        .map(|e| e.path())
+        .collect();
+    std::thread::spawn(move || {
+        for path in leftovers {
+            let _ = std::fs::remove_dir_all(path);
         }
-    }
+    })
 }
 
 #[cfg(test)]
@@ -343,7 +369,16 @@ mod tests {
         write_site(&out, &second).expect("second build");
         assert_eq!(std::fs::read(out.join("a/index.html")).expect("read"), b"two");
         assert!(!out.join("gone.html").exists(), "files of the old build are gone");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")], "no staging folder left");
+        let mut leftovers: Vec<_> =
+            std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers.len(), 2, "the site and the previous one set aside: {leftovers:?}");
+        assert!(leftovers[0].starts_with(".public.vigie-old-") && leftovers[1] == "public", "{leftovers:?}");
+        let mut third = Output::default();
+        third.insert("a/index.html", b"three".to_vec());
+        write_site(&out, &third).expect("third build");
+        let old = dir.path().join(&leftovers[0]);
+        assert_eq!(std::fs::read(old.join("a/index.html")).expect("read"), b"two", "only the last previous site is kept");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2, "the older one was removed");
     }
 }
