@@ -369,8 +369,11 @@ mod tests {
         write_site(&out, &second).expect("second build");
         assert_eq!(std::fs::read(out.join("a/index.html")).expect("read"), b"two");
         assert!(!out.join("gone.html").exists(), "files of the old build are gone");
-        let mut leftovers: Vec<_> =
-            std::fs::read_dir(dir.path()).expect("ls").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         leftovers.sort();
         assert_eq!(leftovers.len(), 2, "the site and the previous one set aside: {leftovers:?}");
         assert!(leftovers[0].starts_with(".public.vigie-old-") && leftovers[1] == "public", "{leftovers:?}");
@@ -378,7 +381,11 @@ mod tests {
         third.insert("a/index.html", b"three".to_vec());
         write_site(&out, &third).expect("third build");
         let old = dir.path().join(&leftovers[0]);
-        assert_eq!(std::fs::read(old.join("a/index.html")).expect("read"), b"two", "only the last previous site is kept");
+        assert_eq!(
+            std::fs::read(old.join("a/index.html")).expect("read"),
+            b"two",
+            "only the last previous site is kept"
+        );
         assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2, "the older one was removed");
     }
 }
