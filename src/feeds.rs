@@ -130,7 +130,7 @@ pub fn entry_id(urls: &Urls, incident: &Incident) -> String {
 }
 
 fn fixed(t: DateTime<Tz>) -> DateTime<FixedOffset> {
-    t.fixed_offset()
+    crate::render::format::exact_offset(&t)
 }
 
 fn feed_updated(r: &Renderer<'_>, entries: &[Entry<'_>]) -> DateTime<FixedOffset> {

@@ -31,19 +31,23 @@ pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         return (files, errors);
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(&content)
+    let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
             Ok(entry) => {
-                if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+                let linked_dir = entry.file_type().is_dir() && entry.path_is_symlink();
+                if !linked_dir && (!entry.file_type().is_file() || !is_markdown(entry.path())) {
                     continue;
                 }
                 let shown = relative(root, entry.path());
                 if entry.path_is_symlink() && !stays_inside(entry.path(), &canonical_root) {
+                    if linked_dir {
+                        walker.skip_current_dir();
+                    }
                     errors.push(
                         Diagnostic::error(&shown, (0, 0), "this symbolic link points outside the site").with_hint(
                             "vigie only reads files inside the site folder; copy the file instead of linking it",
@@ -51,7 +55,9 @@ pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     );
                     continue;
                 }
-                files.push(entry.into_path());
+                if !linked_dir {
+                    files.push(entry.into_path());
+                }
             }
             Err(e) => {
                 let shown = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| relative(root, p));

@@ -22,10 +22,22 @@ pub struct TimeView {
 /// Formats `t` with the language's words.
 pub fn time_view(t: &DateTime<Tz>, words: &DateWords) -> TimeView {
     TimeView {
-        iso: t.to_rfc3339(),
+        iso: exact_offset(t).to_rfc3339(),
         long: fill(&words.datetime, t, words),
         date: fill(&words.date, t, words),
         time: fill(&words.time, t, words),
+    }
+}
+
+/// `t` with its offset, for machine-readable times (RFC 3339 and 2822 write
+/// offsets in whole minutes): in UTC when the zone's offset then had seconds,
+/// such as Paris's +00:09:21 before 1911, so that the instant stays exact.
+pub fn exact_offset(t: &DateTime<Tz>) -> DateTime<chrono::FixedOffset> {
+    let fixed = t.fixed_offset();
+    if fixed.offset().local_minus_utc() % 60 == 0 {
+        fixed
+    } else {
+        t.with_timezone(&chrono::Utc).fixed_offset()
     }
 }
 

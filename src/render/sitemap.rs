@@ -18,7 +18,7 @@ pub fn sitemap(urls: &Urls, archive: &Archive<'_>, list_pages: &[String]) -> Vec
             xml,
             "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
             escape(&urls.absolute(&incident.path)),
-            incident.last_change(archive.now).to_rfc3339()
+            super::format::exact_offset(&incident.last_change(archive.now)).to_rfc3339()
         );
     }
     xml.push_str("</urlset>\n");

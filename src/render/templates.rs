@@ -24,7 +24,7 @@ pub const REQUIRED: [&str; 8] = [
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// A page template is missing.
-    #[error("{}/templates/{name}: the theme has no template \"{name}\"\n  help: add it to the theme, or add templates/{name} at the site root", .theme.display())]
+    #[error("{}/templates/{name}: error: the theme has no template \"{name}\"\n  help: add it to the theme, or add templates/{name} at the site root", .theme.display())]
     Missing {
         /// Template name.
         name: String,

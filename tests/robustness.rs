@@ -1,0 +1,636 @@
+//! Hostile and broken input, run through the real `vigie` binary: the build
+//! either succeeds with safe output or fails with a clear message naming the
+//! file (exit status 1), never panics, never hangs, never reads outside the
+//! site, and never damages or deletes anything but its own output.
+//!
+//! Cases overlay `tests/fixtures/robust/<case>/` (or files written by the
+//! test: symbolic links, names that are not UTF-8, big generated corpora) on
+//! the small valid site of `tests/fixtures/bad/base/`. The hostile-content
+//! case builds `tests/fixtures/hostile/`. Cases already covered by
+//! `tests/bad_input.rs` (front matter only, BOM, CRLF, site.toml missing or
+//! empty, DST gaps and repeats) are not repeated here.
+//!
+//! The slow cases (10 000 incidents through a whole build) are `#[ignore]`d:
+//! `scripts/slow_tests.sh` runs them in release mode.
+
+mod common;
+mod invariants;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Build time: 2024-11-20T12:00:00Z, as in the other whole-site tests.
+const NOW: &str = common::NOW;
+
+/// What a run of the binary gave.
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+}
+
+impl Run {
+    /// Checks the build failed cleanly (status 1, not a panic or a signal).
+    #[track_caller]
+    fn failed(&self) -> &Self {
+        assert_eq!(self.code, Some(1), "expected a clean failure (exit status 1)\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "vigie panicked:\n{}", self.stderr);
+        self
+    }
+
+    /// Checks `line` is a whole line of stderr, followed by a `  help:` line.
+    #[track_caller]
+    fn has_finding(&self, line: &str) -> &Self {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        let Some(i) = lines.iter().position(|l| *l == line) else {
+            panic!("missing the line\n    {line}\n--- stderr ---\n{}", self.stderr)
+        };
+        let help = lines.get(i + 1).is_some_and(|l| l.starts_with("  help: "));
+        assert!(help, "no `  help:` line after\n    {line}\n--- stderr ---\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    fn has_line_starting(&self, prefix: &str) -> &Self {
+        assert!(
+            self.stderr.lines().any(|l| l.starts_with(prefix)),
+            "no line starts with\n    {prefix}\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// A site in a temporary folder: the base site, maybe with a case laid over it.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// The base site of `tests/fixtures/bad/base/`.
+    fn base() -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        common::copy_tree(&fixtures().join("bad/base"), dir.path());
+        Site { dir }
+    }
+
+    /// The base site with `tests/fixtures/robust/<case>/` laid over it.
+    fn with_case(case: &str) -> Site {
+        let site = Site::base();
+        let overlay = fixtures().join("robust").join(case);
+        assert!(overlay.is_dir(), "missing fixture {}", overlay.display());
+        common::copy_tree(&overlay, site.root());
+        site
+    }
+
+    /// A whole fixture site of `tests/fixtures/<name>/`.
+    fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        common::copy_tree(&fixtures().join(name), dir.path());
+        Site { dir }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+
+    /// `vigie build --root <site> <extra>`, killed (and the test failed) after `limit`.
+    fn build_within(&self, extra: &[&str], limit: Duration) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+            .arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .args(extra)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run vigie");
+        let mut stderr = child.stderr.take().expect("stderr");
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+            text
+        });
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("vigie build did not finish within {limit:?}: it hangs");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Run { code: status.code(), stderr: reader.join().expect("stderr reader") }
+    }
+
+    fn build(&self) -> Run {
+        self.build_within(&[], Duration::from_secs(60))
+    }
+
+    #[track_caller]
+    fn build_ok(&self) -> Run {
+        let run = self.build();
+        assert_eq!(run.code, Some(0), "the build must succeed:\n{}", run.stderr);
+        run
+    }
+
+    fn read(&self, rel: &str) -> String {
+        let path = self.public().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Every file under `dir` (symbolic links not followed): relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+            files.insert(rel, std::fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+fn post(title: &str, start: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\nstart = {start}\nservices = [\"mail\"]\nkind = \"notice\"\n+++\n\nTexte de {title}.\n"
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Hostile content
+// ---------------------------------------------------------------------------
+
+/// The title of `tests/fixtures/hostile/content/2024/hostile.md`, as the site shows it (NUL → U+FFFD).
+const HOSTILE_TITLE: &str = "<script>alert(1)</script> \"><img src=x onerror=alert(1)> ]]> nul:\u{fffd} fin";
+const HOSTILE_REFERENCE: &str = "\"><script>alert('ref')</script> ]]> \u{fffd} javascript:alert(1)";
+const HOSTILE_SITE_TITLE: &str = "<script>alert('titre')</script> \"><img src=x onerror=alert(1)> ]]> \u{fffd}";
+const HOSTILE_MAIL_NAME: &str = "<script>alert('mail')</script>\"><img src=x onerror=alert(1)>";
+
+#[test]
+fn hostile_pages_have_no_executable_markup() {
+    let site = Site::fixture("hostile");
+    site.build_ok();
+    let files = tree(&site.public());
+    let mut pages = 0;
+    for (rel, bytes) in &files {
+        let text = String::from_utf8(bytes.clone()).unwrap_or_default();
+        assert!(!text.contains('\0'), "{rel} contains a NUL character");
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let doc = scraper::Html::parse_document(&text);
+        if let Some(problem) = invariants::executable_markup(&doc, &[]) {
+            panic!("{rel}: {problem}");
+        }
+    }
+    assert!(pages >= 8, "expected every page to be checked, got {pages}");
+    // The text is shown, as text.
+    let page = scraper::Html::parse_document(
+        &site.read("2024/05/14/script-alert-1-script-img-src-x-onerror-alert-1-nul-fin/index.html"),
+    );
+    assert_eq!(common::texts(&page, "h1").first().map(String::as_str), Some(HOSTILE_TITLE), "the title heading");
+    let body = common::texts(&page, "main").concat();
+    assert!(body.contains(HOSTILE_REFERENCE), "the reference is shown as text: {body}");
+    assert!(body.contains("<script>alert(\"corps\")</script>"), "the body's heading is shown as text: {body}");
+    let home = scraper::Html::parse_document(&site.read("index.html"));
+    assert_eq!(common::texts(&home, "title"), vec![HOSTILE_SITE_TITLE.to_string()]);
+}
+
+#[test]
+fn hostile_feeds_parse_and_round_trip_the_text() {
+    let site = Site::fixture("hostile");
+    site.build_ok();
+    for rel in ["atom.xml", "rss.xml", "services/mail/atom.xml", "services/mail/rss.xml", "services/web/rss.xml"] {
+        let xml = site.read(rel);
+        let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}"));
+        let feed_title = feed.title.as_ref().map(|t| t.content.clone()).unwrap_or_default();
+        assert!(feed_title.starts_with(HOSTILE_SITE_TITLE), "{rel}: feed title {feed_title:?}");
+        if rel.starts_with("services/mail/") {
+            assert_eq!(feed_title, format!("{HOSTILE_SITE_TITLE} – {HOSTILE_MAIL_NAME}"), "{rel}");
+        }
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content.contains("alert(1)")))
+            .unwrap_or_else(|| panic!("{rel}: no entry for the hostile incident"));
+        assert_eq!(
+            entry.title.as_ref().map(|t| t.content.as_str()),
+            Some(format!("[Résolu] {HOSTILE_TITLE}").as_str())
+        );
+        let html = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+            .unwrap_or_else(|| panic!("{rel}: the entry has no content"));
+        let doc = scraper::Html::parse_fragment(&html);
+        if let Some(problem) = invariants::executable_markup(&doc, &["style", "form", "svg", "math", "meta", "link"]) {
+            panic!("{rel}: the entry's content has {problem}");
+        }
+        let text: String = doc.root_element().text().collect();
+        assert!(text.contains(HOSTILE_REFERENCE), "{rel}: the reference round-trips as text: {text}");
+        assert!(text.contains("]]> et un caractère nul : \u{fffd} fin."), "{rel}: the body round-trips: {text}");
+        if rel.starts_with("services/mail/") || rel == "atom.xml" {
+            let labels: Vec<String> =
+                entry.categories.iter().map(|c| c.label.clone().unwrap_or(c.term.clone())).collect();
+            assert!(labels.iter().any(|l| l == HOSTILE_MAIL_NAME), "{rel}: the service name round-trips: {labels:?}");
+        }
+    }
+}
+
+#[test]
+fn hostile_sitemap_has_only_clean_urls() {
+    let site = Site::fixture("hostile");
+    site.build_ok();
+    let xml = site.read("sitemap.xml");
+    let doc = scraper::Html::parse_document(&xml);
+    let locs = common::texts(&doc, "loc");
+    assert!(locs.len() >= 6, "{xml}");
+    for loc in &locs {
+        assert!(loc.starts_with("https://status.example.fr/incidents/"), "{loc}");
+        assert!(
+            loc.chars().all(|c| c.is_ascii_alphanumeric() || "-/:._".contains(c)),
+            "a sitemap URL with characters that need escaping: {loc:?}"
+        );
+    }
+    let robots = site.read("robots.txt");
+    assert!(robots.ends_with("Sitemap: https://status.example.fr/incidents/sitemap.xml\n"), "{robots}");
+}
+
+// ---------------------------------------------------------------------------
+// Size and shape of the content folder
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_20_mb_post_builds() {
+    let site = Site::base();
+    // A report with pasted logs: the usual reason for a huge post.
+    let mut text = String::from(
+        "+++\ntitle = \"Très long rapport\"\nstart = 2024-05-14T09:10:00+02:00\nend = 2024-05-14T11:40:00+02:00\n\
+         services = [\"mail\"]\nseverity = \"major\"\n+++\n\n",
+    );
+    let mut section = 0;
+    while text.len() < 20 * 1024 * 1024 {
+        section += 1;
+        text.push_str(&format!("## Journal {section}\n\nExtrait du serveur **mx{}** :\n\n```\n", section % 7));
+        for line in 0..400 {
+            text.push_str(&format!(
+                "2024-05-14T09:{:02}:{:02}+02:00 mx postfix/smtp[{line}]: connect to relay[192.0.2.{}]:25: timed out <a@b> & \"x\"\n",
+                line / 60 % 60,
+                line % 60,
+                line % 250
+            ));
+        }
+        text.push_str("```\n\n");
+    }
+    site.write("content/2024/rapport.md", &text);
+    let started = Instant::now();
+    site.build_ok();
+    let page = site.read("2024/05/14/tres-long-rapport/index.html");
+    assert!(page.len() > 20 * 1024 * 1024, "the whole post is on its page ({} bytes)", page.len());
+    assert!(page.contains(&format!("<h2>Journal {section}</h2>")), "the last section is on the page");
+    assert!(page.contains("&lt;a@b&gt; &amp; &quot;x&quot;"), "log lines are escaped");
+    let atom = site.read("atom.xml");
+    assert!(atom.contains(&format!("Journal {section}")), "the feed carries the whole post");
+    eprintln!("20 MB post built in {:?}", started.elapsed());
+}
+
+/// Writes `n` small incidents into one folder, `content/tous/`.
+fn write_many(site: &Site, n: usize) {
+    let dir = site.root().join("content/tous");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for i in 0..n {
+        let day = i / 24;
+        let (year, yday) = (2000 + day / 365, day % 365);
+        let (month, mday) = (yday / 28 % 12 + 1, yday % 28 + 1);
+        let text = format!(
+            "+++\ntitle = \"Incident {i}\"\nstart = {year}-{month:02}-{mday:02}T{:02}:00:00Z\nend = {year}-{month:02}-{mday:02}T{:02}:30:00Z\n\
+             services = [\"{}\"]\nseverity = \"minor\"\n+++\n\nIncident numéro {i}.\n",
+            i % 24,
+            i % 24,
+            ["mail", "web", "dns"][i % 3]
+        );
+        std::fs::write(dir.join(format!("incident-{i:05}.md")), text).expect("write");
+    }
+}
+
+#[test]
+fn ten_thousand_incidents_in_one_folder_load() {
+    // The load and validation stage of a build, in-process: every file of a
+    // 10 000-file folder is read, parsed and checked (the whole build is in
+    // `ten_thousand_incidents_in_one_folder_build`, run by scripts/slow_tests.sh).
+    let site = Site::base();
+    write_many(&site, 10_000);
+    let config = vigie::config::SiteConfig::load(site.root()).expect("config");
+    let started = Instant::now();
+    let content = vigie::content::load_content(site.root(), &config, false).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(content.incidents.len(), 10_000 + 2);
+    assert!(content.warnings.is_empty(), "{:?}", content.warnings);
+    eprintln!("10 000 incidents loaded in {:?}", started.elapsed());
+}
+
+#[test]
+#[ignore = "about 15 s in debug mode: run by scripts/slow_tests.sh in release mode"]
+fn ten_thousand_incidents_in_one_folder_build() {
+    let site = Site::base();
+    write_many(&site, 10_000);
+    let started = Instant::now();
+    let run = site.build_within(&[], Duration::from_secs(300));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("from 10002 incidents"), "{}", run.stderr);
+    assert!(site.public().join("2000/01/01/incident-0/index.html").is_file());
+    assert!(site.public().join("2001/02/24/incident-9999/index.html").is_file());
+    eprintln!("10 000 incidents built in {:?}", started.elapsed());
+}
+
+#[test]
+fn sixty_folders_deep_builds() {
+    let site = Site::base();
+    let deep: String = (1..=60).map(|i| format!("niveau{i}/")).collect();
+    site.write(&format!("content/{deep}profond.md"), post("Panne profonde", "2024-06-01T10:00:00+02:00"));
+    site.build_ok();
+    assert!(site.read("2024/06/01/panne-profonde/index.html").contains("Panne profonde"));
+    let atom = site.read("atom.xml");
+    assert!(atom.contains(&format!("2024:{}profond</id>", deep)), "the entry id follows the file's path");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_reported_without_hanging() {
+    let site = Site::base();
+    std::os::unix::fs::symlink("..", site.root().join("content/2023/boucle")).expect("symlink");
+    let run = site.build_within(&[], Duration::from_secs(30));
+    run.failed().has_line_starting("content/2023/boucle: error: cannot read: File system loop found: ");
+    assert!(run.stderr.contains("help: a symbolic link points back to a folder that contains it"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_builds() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::base();
+    let name = std::ffi::OsStr::from_bytes(b"panne-\xff\xfe-latin1.md");
+    let path = site.root().join("content/2024").join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, post("Panne au nom latin", "2024-06-01T10:00:00+02:00")).expect("write");
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(site.read("2024/06/01/panne-au-nom-latin/index.html").contains("Panne au nom latin"));
+    let feed = feed_rs::parser::parse(site.read("atom.xml").as_bytes()).expect("the feed parses");
+    let ids: Vec<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+    assert!(ids.contains(&"tag:status.example.fr,2024:2024/panne-%EF%BF%BD%EF%BF%BD-latin1"), "{ids:?}");
+}
+
+#[test]
+fn binary_files_named_md_are_reported() {
+    let site = Site::base();
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    site.write("content/2024/image.md", &png);
+    site.write("content/2024/zeros.md", [0u8; 64]);
+    let run = site.build();
+    run.failed()
+        .has_finding("content/2024/image.md:1:1: error: the file is not valid UTF-8 text")
+        .has_finding("content/2024/zeros.md:1:1: error: the file does not start with front matter");
+    assert!(run.stderr.contains("Build failed: 2 errors;"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// Themes and templates
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_theme_without_a_required_template_is_named() {
+    let site = Site::base();
+    let theme = site.root().join("themes/incomplet");
+    common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"), &theme);
+    std::fs::remove_file(theme.join("templates/year.html")).expect("remove year.html");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
+    site.write("site.toml", config.replacen("language = \"fr\"", "language = \"fr\"\ntheme = \"incomplet\"", 1));
+    site.build()
+        .failed()
+        .has_finding("themes/incomplet/templates/year.html: error: the theme has no template \"year.html\"");
+}
+
+#[test]
+fn an_include_loop_is_an_error_not_a_crash() {
+    // Tera follows includes at render time without a depth limit: this used
+    // to overflow the stack and abort the whole process (exit 134).
+    let site = Site::with_case("include_loop");
+    let run = site.build_within(&[], Duration::from_secs(30));
+    run.failed()
+        .has_finding("templates/a.html: error: the templates include each other without end: a.html → b.html → a.html");
+}
+
+#[test]
+fn a_template_including_itself_is_an_error() {
+    let site = Site::base();
+    site.write("templates/404.html", "<!DOCTYPE html><title>404</title>{% include \"404.html\" %}\n");
+    site.build()
+        .failed()
+        .has_finding("templates/404.html: error: the templates include each other without end: 404.html → 404.html");
+}
+
+#[test]
+fn an_include_loop_through_a_parent_template_is_an_error() {
+    let site = Site::base();
+    site.write(
+        "templates/base.html",
+        "<!DOCTYPE html><title>x</title>{% include \"a.html\" %}{% block main %}{% endblock main %}\n",
+    );
+    site.write("templates/a.html", "{% include \"404.html\" %}\n");
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}404{% endblock main %}\n");
+    site.build().failed().has_line_starting("templates/").has_line_starting("templates/404.html: error: the templates include each other without end: 404.html → base.html → a.html → 404.html");
+}
+
+#[test]
+fn a_macro_calling_itself_without_end_is_an_error() {
+    let site = Site::with_case("macro_loop");
+    site.build_within(&[], Duration::from_secs(30)).failed().has_finding(
+        "templates/404.html: error: a macro calls itself without condition, without end: 404.html: macro countdown → \
+         404.html: macro countdown",
+    );
+}
+
+#[test]
+fn a_macro_recursion_that_ends_builds() {
+    let site = Site::with_case("macro_recursion_ends");
+    site.build_ok();
+    let page = site.read("404.html");
+    assert!(page.contains("3 2 1 0"), "{page}");
+}
+
+// ---------------------------------------------------------------------------
+// Dates far from today
+// ---------------------------------------------------------------------------
+
+#[test]
+fn years_before_1970_and_after_2100_build_with_exact_dates() {
+    let site = Site::with_case("far_years");
+    site.build_ok();
+    let times = |rel: &str| common::attrs(&scraper::Html::parse_document(&site.read(rel)), "time", "datetime");
+    // Paris kept its mean solar time (+00:09:21) until 1911: machine-readable
+    // times, whose offsets have whole minutes, are given in UTC.
+    let t1900 = times("1900/02/28/panne-du-telegraphe/index.html");
+    assert!(t1900.contains(&"1900-02-28T23:20:39+00:00".to_string()), "{t1900:?}");
+    assert!(t1900.contains(&"1900-03-01T01:05:39+00:00".to_string()), "{t1900:?}");
+    let page = site.read("1900/02/28/panne-du-telegraphe/index.html");
+    assert!(page.contains("mercredi 28 février 1900 à 23 h 30"), "the local time is shown as written");
+    // 23:59 UTC on 1969-12-31 is 00:59 on 1970-01-01 in Paris (UTC+1 all year then).
+    let t1970 = times("1970/01/01/veille-de-l-epoque-unix/index.html");
+    assert!(t1970.contains(&"1970-01-01T00:59:00+01:00".to_string()), "{t1970:?}");
+    let t2150 = times("2150/07/14/maintenance-de-2150/index.html");
+    assert!(t2150.contains(&"2150-07-14T22:00:00+01:00".to_string()), "{t2150:?}");
+    assert!(t2150.contains(&"2150-07-15T02:00:00+01:00".to_string()), "{t2150:?}");
+    for year in ["1900", "1970", "2150", "9999"] {
+        assert!(site.public().join(year).join("index.html").is_file(), "the {year} page exists");
+    }
+    let feed = feed_rs::parser::parse(site.read("atom.xml").as_bytes()).expect("the feed parses");
+    let published: Vec<String> = feed.entries.iter().filter_map(|e| e.published.map(|p| p.to_rfc3339())).collect();
+    assert!(published.contains(&"1900-02-28T23:20:39+00:00".to_string()), "{published:?}");
+    assert!(published.contains(&"9999-12-31T10:00:00+00:00".to_string()), "{published:?}");
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<lastmod>1900-03-01T01:05:39+00:00</lastmod>"), "{sitemap}");
+}
+
+// ---------------------------------------------------------------------------
+// Never outside the site, never outside the output
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_refused() {
+    let site = Site::base();
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("secret.md"), post("Secret", "2024-06-01T10:00:00+02:00")).expect("write");
+    std::os::unix::fs::symlink("/etc/passwd", site.root().join("content/evil.md")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root().join("content/secret.md")).expect("ln");
+    std::os::unix::fs::symlink(outside.path(), site.root().join("content/dehors")).expect("symlink to a folder");
+    // A link that stays inside the site is fine.
+    site.write("archives/vieux.md", post("Vieille panne", "2020-06-01T10:00:00+02:00"));
+    std::os::unix::fs::symlink("../archives", site.root().join("content/ici")).expect("symlink inside");
+    let run = site.build();
+    run.failed()
+        .has_finding("content/dehors: error: this symbolic link points outside the site")
+        .has_finding("content/evil.md: error: this symbolic link points outside the site")
+        .has_finding("content/secret.md: error: this symbolic link points outside the site");
+    assert!(run.stderr.contains("Build failed: 3 errors;"), "only the three links are refused:\n{}", run.stderr);
+    assert!(!site.public().exists(), "nothing was written");
+}
+
+#[test]
+fn a_build_never_deletes_outside_its_output() {
+    let site = Site::base();
+    site.build_ok();
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("precious.txt"), "keep me").expect("write");
+    site.write("notes.txt", "mine");
+    // A link planted in the output, to a folder outside: replacing the output must not follow it.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), site.public().join("lien")).expect("symlink");
+    site.write("content/2024/nouveau.md", post("Nouveau", "2024-06-01T10:00:00+02:00"));
+    site.build_ok();
+    site.write("content/2024/encore.md", post("Encore", "2024-06-02T10:00:00+02:00"));
+    site.build_ok();
+    assert_eq!(std::fs::read_to_string(outside.path().join("precious.txt")).expect("still there"), "keep me");
+    assert_eq!(std::fs::read_to_string(site.root().join("notes.txt")).expect("still there"), "mine");
+    assert!(site.read("2024/06/02/encore/index.html").contains("Encore"));
+    assert!(!site.public().join("lien").exists(), "the output holds only what the build made");
+    // An output folder that vigie did not make is refused, and left as it was.
+    let foreign = site.root().join("docs");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("index.html"), "not vigie's").expect("write");
+    let run = site.build_within(&["--output", "docs"], Duration::from_secs(60));
+    run.failed().has_line_starting(&format!(
+        "{}: refusing to write the site here: it is not empty and was not created by vigie",
+        foreign.display()
+    ));
+    assert_eq!(tree(&foreign).len(), 1, "the foreign folder is untouched");
+    // An output path that is a file is refused too.
+    site.write("fichier", "a file");
+    site.build_within(&["--output", "fichier"], Duration::from_secs(60)).failed();
+    assert_eq!(std::fs::read_to_string(site.root().join("fichier")).expect("kept"), "a file");
+}
+
+/// Makes `dir` unwritable for this process, if that is possible here: `chmod`
+/// for an ordinary user; root ignores modes, so `chattr +i` (immutable) then.
+/// Returns how to undo it, or `None` when neither works (the test then says so and stops).
+fn make_read_only(dir: &Path) -> Option<Box<dyn Fn()>> {
+    use std::os::unix::fs::PermissionsExt;
+    let writable = |dir: &Path| {
+        let probe = dir.join(".probe");
+        let ok = std::fs::write(&probe, "x").is_ok();
+        let _ = std::fs::remove_file(probe);
+        ok
+    };
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).ok()?;
+    let owned = dir.to_path_buf();
+    let undo_chmod = move || {
+        let _ = std::fs::set_permissions(&owned, std::fs::Permissions::from_mode(mode));
+    };
+    if !writable(dir) {
+        return Some(Box::new(undo_chmod));
+    }
+    undo_chmod();
+    let chattr = Command::new("chattr").arg("+i").arg(dir).stderr(Stdio::null()).status();
+    if chattr.is_ok_and(|s| s.success()) && !writable(dir) {
+        let owned = dir.to_path_buf();
+        return Some(Box::new(move || {
+            let _ = Command::new("chattr").arg("-i").arg(&owned).status();
+        }));
+    }
+    let _ = Command::new("chattr").arg("-i").arg(dir).stderr(Stdio::null()).status();
+    None
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_parent_fails_cleanly_and_keeps_the_old_site() {
+    let site = Site::base();
+    let parent = site.root().join("deploy");
+    std::fs::create_dir_all(&parent).expect("mkdir");
+    let output = parent.join("public");
+    let out = output.to_str().expect("utf-8 path");
+    let first = site.build_within(&["--output", out], Duration::from_secs(60));
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let before = tree(&output);
+    site.write("content/2024/nouveau.md", post("Nouveau", "2024-06-01T10:00:00+02:00"));
+    let Some(undo) = make_read_only(&parent) else {
+        eprintln!(
+            "skipped: cannot make a folder read-only here (no chmod effect, no chattr); see scripts/full_disk.sh"
+        );
+        return;
+    };
+    let run = site.build_within(&["--output", out], Duration::from_secs(60));
+    undo();
+    run.failed().has_line_starting(&format!("{}/.public.vigie-new-", parent.display()));
+    assert!(run.stderr.contains("the previous output was left untouched"), "{}", run.stderr);
+    assert_eq!(tree(&output), before, "the previous site is intact");
+    let again = site.build_within(&["--output", out], Duration::from_secs(60));
+    assert_eq!(again.code, Some(0), "the next build succeeds: {}", again.stderr);
+    assert!(output.join("2024/06/01/nouveau/index.html").is_file());
+}
