@@ -189,9 +189,16 @@ const HOSTILE_SITE_TITLE: &str = "<script>alert('titre')</script> \"><img src=x 
 const HOSTILE_MAIL_NAME: &str = "<script>alert('mail')</script>\"><img src=x onerror=alert(1)>";
 
 #[test]
-fn hostile_pages_have_no_executable_markup() {
+fn hostile_content_is_neutralised() {
+    // One build, three outputs checked: pages, feeds, sitemap.
     let site = Site::fixture("hostile");
     site.build_ok();
+    hostile_pages_have_no_executable_markup(&site);
+    hostile_feeds_parse_and_round_trip_the_text(&site);
+    hostile_sitemap_has_only_clean_urls(&site);
+}
+
+fn hostile_pages_have_no_executable_markup(site: &Site) {
     let files = tree(&site.public());
     let mut pages = 0;
     for (rel, bytes) in &files {
@@ -219,10 +226,7 @@ fn hostile_pages_have_no_executable_markup() {
     assert_eq!(common::texts(&home, "title"), vec![HOSTILE_SITE_TITLE.to_string()]);
 }
 
-#[test]
-fn hostile_feeds_parse_and_round_trip_the_text() {
-    let site = Site::fixture("hostile");
-    site.build_ok();
+fn hostile_feeds_parse_and_round_trip_the_text(site: &Site) {
     for rel in ["atom.xml", "rss.xml", "services/mail/atom.xml", "services/mail/rss.xml", "services/web/rss.xml"] {
         let xml = site.read(rel);
         let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}"));
@@ -261,10 +265,7 @@ fn hostile_feeds_parse_and_round_trip_the_text() {
     }
 }
 
-#[test]
-fn hostile_sitemap_has_only_clean_urls() {
-    let site = Site::fixture("hostile");
-    site.build_ok();
+fn hostile_sitemap_has_only_clean_urls(site: &Site) {
     let xml = site.read("sitemap.xml");
     let doc = scraper::Html::parse_document(&xml);
     let locs = common::texts(&doc, "loc");
@@ -633,4 +634,64 @@ fn a_read_only_output_parent_fails_cleanly_and_keeps_the_old_site() {
     let again = site.build_within(&["--output", out], Duration::from_secs(60));
     assert_eq!(again.code, Some(0), "the next build succeeds: {}", again.stderr);
     assert!(output.join("2024/06/01/nouveau/index.html").is_file());
+}
+
+// ---------------------------------------------------------------------------
+// The dev server and malformed requests (the load itself: scripts/load_test.sh)
+// ---------------------------------------------------------------------------
+
+/// Sends raw bytes to the server and returns the status of the answer (0 when it closed without one).
+fn raw_status(addr: &str, request: &[u8]) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let _ = stream.write_all(request);
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head).unwrap_or(0);
+    let line = String::from_utf8_lossy(&head[..n]).into_owned();
+    line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn the_dev_server_refuses_oversized_and_malformed_requests() {
+    let site = Site::base();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start vigie serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)).map_while(Result::ok) {
+            if let Some(rest) = line.split(" at http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+            }
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("vigie serve printed its address");
+    let long_url = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
+    let big_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(1_000_000));
+    let many_headers = format!("GET / HTTP/1.1\r\nHost: x\r\n{}\r\n", "X-H: v\r\n".repeat(10_000));
+    let cases: [(&str, &[u8], u16); 7] = [
+        ("a 100 KB URL", long_url.as_bytes(), 414),
+        ("a 1 MB header", big_header.as_bytes(), 431),
+        ("10 000 headers", many_headers.as_bytes(), 431),
+        ("a Content-Length that is not a number", b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
+        ("a garbage request line", b"HELLO\r\n\r\n", 400),
+        ("a path out of the site", b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+        ("a normal request afterwards", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 200),
+    ];
+    let answers: Vec<(&str, u16, u16)> =
+        cases.iter().map(|(what, req, want)| (*what, raw_status(&addr, req), *want)).collect();
+    let alive = child.try_wait().expect("status").is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(alive, "the server died");
+    for (what, got, want) in answers {
+        assert_eq!(got, want, "{what}: expected {want}, got {got}");
+    }
 }

@@ -69,6 +69,30 @@ pub fn site_path(url: &str) -> Option<String> {
     Some(clean.join("/"))
 }
 
+/// Longest request target answered (the site's own paths are far shorter).
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+/// Most header bytes a request may carry.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Most headers a request may carry.
+pub const MAX_HEADERS: usize = 100;
+
+/// The 4xx status for a request that tiny_http accepts but that is too large
+/// or malformed: 414 for a URL over [`MAX_URL_BYTES`], 431 for headers over
+/// [`MAX_HEADERS`] or [`MAX_HEADER_BYTES`], 400 for a `Content-Length` that
+/// is not a number.
+pub fn refusal(url: &str, headers: &[tiny_http::Header]) -> Option<u16> {
+    if url.len() > MAX_URL_BYTES {
+        return Some(414);
+    }
+    let bytes: usize = headers.iter().map(|h| h.field.as_str().as_str().len() + h.value.as_str().len() + 4).sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Some(431);
+    }
+    let bad_length =
+        |h: &tiny_http::Header| h.field.equiv("Content-Length") && h.value.as_str().parse::<u64>().is_err();
+    headers.iter().any(bad_length).then_some(400)
+}
+
 /// The `Content-Type` for a file of the site.
 pub fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();

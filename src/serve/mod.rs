@@ -304,6 +304,10 @@ fn header(name: &str, value: &str) -> Header {
 
 fn respond(request: Request, served: &Served) {
     let url = request.url().to_string();
+    if let Some(status) = http::refusal(&url, request.headers()) {
+        let _ = request.respond(Response::from_data(format!("{status}\n").into_bytes()).with_status_code(status));
+        return;
+    }
     if http::site_path(&url).as_deref() == Some(livereload::EVENTS_PATH) {
         let generation = served.generation.clone();
         let writer = request.into_writer();
