@@ -85,6 +85,23 @@ fn incident_page_has_facts_timeline_and_neighbours() {
 }
 
 #[test]
+fn a_summary_marked_in_the_body_is_shown_once_and_never_as_text() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
+    assert_eq!(texts(&page, ".prose p"), ["Un redémarrage a suffi.", "Le serveur frontal ne répondait plus."]);
+    assert!(texts(&page, ".lead").is_empty(), "the summary is the body's start: no second copy above the timeline");
+    let raw = site.read("2016/07/01/coupure-de-l-hebergement-web/index.html");
+    assert!(!raw.contains("more"), "the <!-- more --> marker leaked into the page");
+    let year = site.page("2016/index.html");
+    assert!(texts(&year, ".summary").contains(&"Un redémarrage a suffi.".to_string()), "lists show the summary");
+    let feed = site.read("services/web/atom.xml");
+    assert_eq!(feed.matches("Un redémarrage a suffi.").count(), 1, "the feed entry gives the summary once");
+    let mail = site.page("2016/11/22/panne-de-la-messagerie/index.html");
+    assert_eq!(texts(&mail, ".lead"), ["La messagerie était indisponible."], "a front-matter summary stays the lead");
+}
+
+#[test]
 fn local_times_use_paris_summer_time() {
     let site = TestSite::new("basic");
     site.build_ok(&[]);

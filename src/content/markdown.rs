@@ -45,9 +45,21 @@ fn plain_paragraph(text: &str) -> Option<String> {
     Some(format!("<p>{line}</p>\n"))
 }
 
+/// The ways of writing the summary marker.
+const MORE_MARKERS: [&str; 2] = ["<!-- more -->", "<!--more-->"];
+
 /// The part of a body before its `<!-- more -->` marker, if it has one.
 pub fn summary_part(body: &str) -> Option<&str> {
-    ["<!-- more -->", "<!--more-->"].iter().find_map(|marker| body.find(marker).map(|i| &body[..i]))
+    MORE_MARKERS.iter().find_map(|marker| body.find(marker).map(|i| &body[..i]))
+}
+
+/// The body without its `<!-- more -->` marker, which is no text of the post
+/// (escaped raw HTML would show it on the page).
+pub fn without_more_marker(body: &str) -> std::borrow::Cow<'_, str> {
+    match MORE_MARKERS.iter().find_map(|marker| body.find(marker).map(|i| (i, marker.len()))) {
+        Some((i, len)) => format!("{}{}", &body[..i], &body[i + len..]).into(),
+        None => body.into(),
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +128,10 @@ mod tests {
     fn summary_stops_at_marker() {
         assert_eq!(summary_part("a\n<!-- more -->\nb"), Some("a\n"));
         assert_eq!(summary_part("a\n<!--more-->b"), Some("a\n"));
+        assert_eq!(without_more_marker("a\n\n<!--more-->\n\nb"), "a\n\n\n\nb");
+        assert_eq!(without_more_marker("a"), "a");
+        let html = Markdown::new(false).render(&without_more_marker("a\n\n<!-- more -->\n\nb"));
+        assert_eq!(html, "<p>a</p>\n<p>b</p>\n", "the marker is no text of the page");
         assert_eq!(summary_part("a b"), None);
     }
 }

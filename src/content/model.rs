@@ -161,6 +161,9 @@ pub struct Incident {
     /// Summary, rendered from Markdown: the `summary` field, or the body up
     /// to `<!-- more -->`.
     pub summary_html: Option<Arc<str>>,
+    /// Whether the summary is the start of the body (`<!-- more -->`), so
+    /// that a page showing the body need not show it again.
+    pub summary_in_body: bool,
     /// Whether the post is a draft (built only with `--drafts`).
     pub draft: bool,
     /// The timeline, in order.

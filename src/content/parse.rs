@@ -3,7 +3,7 @@
 
 use super::dates::{self, Resolved};
 use super::front_matter::{split, SplitError};
-use super::markdown::{summary_part, Markdown};
+use super::markdown::{summary_part, without_more_marker, Markdown};
 use super::model::{Incident, Kind, Severity, Status, Update};
 use crate::config::{without_controls, SiteConfig};
 use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
@@ -179,9 +179,12 @@ impl Checker<'_, '_> {
         let slug = self.slug(&raw, &title);
         let updates = self.updates(&raw, kind, start, raw.end.is_some());
         let markdown = self.cx.markdown;
-        let summary_html = match &raw.summary {
-            Some(summary) if !summary.trim().is_empty() => Some(markdown.render(summary).into()),
-            _ => summary_part(body).map(|part| markdown.render(part).into()),
+        let (summary_html, summary_in_body) = match &raw.summary {
+            Some(summary) if !summary.trim().is_empty() => (Some(markdown.render(summary).into()), false),
+            _ => match summary_part(body) {
+                Some(part) => (Some(markdown.render(part).into()), true),
+                None => (None, false),
+            },
         };
         let start = start?;
         let path = format!("{}/{}/", start.format("%Y/%m/%d"), slug);
@@ -196,9 +199,10 @@ impl Checker<'_, '_> {
             severity,
             reference: raw.reference.filter(|r| !r.trim().is_empty()),
             summary_html,
+            summary_in_body,
             draft: raw.draft,
             updates,
-            body_html: markdown.render(body).into(),
+            body_html: markdown.render(&without_more_marker(body)).into(),
             path,
             source_hash: 0,
         })

@@ -2,6 +2,7 @@
 //! Views are built once per incident (`cards`) and shared by every page
 //! that shows it; pages render in parallel.
 
+pub mod fold;
 pub mod format;
 pub mod i18n;
 pub mod memo;
@@ -20,7 +21,9 @@ use chrono_tz::Tz;
 use i18n::Translations;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use templates::Templates;
 use urls::Urls;
@@ -53,6 +56,10 @@ pub struct Renderer<'a> {
     pub archive: &'a Archive<'a>,
     /// The compiled templates.
     pub templates: &'a Templates,
+    /// The templates with this build's constants folded in (see [`fold`]).
+    tera: tera::Tera,
+    /// Tells this renderer's scratch contexts from an earlier one's.
+    generation: u64,
     /// The language's words.
     pub t: &'a Translations,
     /// Link builder.
@@ -71,6 +78,20 @@ pub struct Renderer<'a> {
     pub card_keys: Vec<u64>,
     /// A hash of what each incident's page shows, in archive order.
     pub page_keys: Vec<u64>,
+}
+
+/// The shared values that no page replaces.
+const CONSTANTS: [&str; 3] = ["site", "t", "generated"];
+
+/// Numbers each renderer, for [`SCRATCH`].
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's context: the shared values of the renderer numbered
+    /// `.0`, to which each page adds its own for the time of its rendering.
+    static SCRATCH: RefCell<(u64, tera::Context)> = RefCell::new((0, tera::Context::new()));
+    /// The length of the last page this thread rendered: room to reserve for the next.
+    static LAST_LENGTH: std::cell::Cell<usize> = const { std::cell::Cell::new(8192) };
 }
 
 #[derive(Serialize)]
@@ -122,10 +143,18 @@ impl<'a> Renderer<'a> {
                 memo::key_of((card_keys[n], neighbour(older), neighbour(newer)))
             })
             .collect();
+        let mut tera = templates.tera.clone();
+        if let tera::Value::Object(mut constants) = base.clone().into_json() {
+            // Pages may replace `service_feeds`; the other shared values are the same on every page.
+            constants.retain(|key, _| CONSTANTS.contains(&key.as_str()));
+            fold::fold_constants(&mut tera, &constants, templates::escape_html);
+        }
         let mut renderer = Renderer {
             config,
             archive,
             templates,
+            tera,
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed) + 1,
             t,
             urls,
             base,
@@ -161,20 +190,56 @@ impl<'a> Renderer<'a> {
 
     /// Renders `template` with `context` added to the shared values.
     pub fn render(&self, template: &str, page: &str, context: tera::Context) -> Result<Vec<u8>, RenderError> {
-        self.render_string(template, page, context).map(String::into_bytes)
+        let mut out = Vec::with_capacity(LAST_LENGTH.get() + 1024);
+        self.render_to(template, page, context, &mut out)?;
+        LAST_LENGTH.set(out.len());
+        Ok(out)
     }
 
     /// [`Renderer::render`], as text.
     pub fn render_string(&self, template: &str, page: &str, context: tera::Context) -> Result<String, RenderError> {
-        let mut full = self.base.clone();
-        full.extend(context);
-        full.insert("page_url", &self.urls.path(page));
-        full.insert("permalink", &self.urls.absolute(page));
-        self.templates.tera.render(template, &full).map_err(|source| RenderError::Template {
+        let mut out = Vec::with_capacity(4096);
+        self.render_to(template, page, context, &mut out)?;
+        String::from_utf8(out).map_err(|e| self.template_error(template, page, tera::Error::msg(e)))
+    }
+
+    /// Renders into `out`. The shared values are not copied for each page:
+    /// each thread keeps a context holding them, adds the page's values for
+    /// the time of the rendering, then puts the shared ones back.
+    fn render_to(
+        &self,
+        template: &str,
+        page: &str,
+        context: tera::Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RenderError> {
+        let tera::Value::Object(values) = context.into_json() else { unreachable!("a Tera context is an object") };
+        let keys: Vec<String> = values.keys().cloned().collect();
+        SCRATCH.with_borrow_mut(|(generation, cx)| {
+            if *generation != self.generation {
+                *generation = self.generation;
+                *cx = self.base.clone();
+            }
+            cx.extend(tera::Context::from_value(tera::Value::Object(values)).unwrap_or_default());
+            cx.insert("page_url", &self.urls.path(page));
+            cx.insert("permalink", &self.urls.absolute(page));
+            let rendered = self.tera.render_to(template, cx, &mut *out);
+            for key in keys {
+                match self.base.get(&key) {
+                    Some(shared) => cx.insert(key, shared),
+                    None => drop(cx.remove(&key)),
+                }
+            }
+            rendered.map_err(|source| self.template_error(template, page, source))
+        })
+    }
+
+    fn template_error(&self, template: &str, page: &str, source: tera::Error) -> RenderError {
+        RenderError::Template {
             page: format!("/{page}"),
             source: Box::new(source),
             template: self.templates.origins.get(template).cloned().unwrap_or_else(|| PathBuf::from(template)),
-        })
+        }
     }
 
     /// Renders `template` for the page at `page` and stores it as `file` in the sink.
@@ -208,6 +273,7 @@ impl<'a> Renderer<'a> {
         let link = |i: Option<&Incident>| i.map(|i| LinkView { url: self.urls.path(&i.path), title: i.title.clone() });
         IncidentDetail {
             card: self.card(n),
+            lead_html: incident.summary_html.clone().filter(|_| !incident.summary_in_body),
             body_html: &incident.body_html,
             updates: incident
                 .updates

@@ -79,6 +79,9 @@ pub struct IncidentDetail<'a> {
     /// What lists show.
     #[serde(flatten)]
     pub card: IncidentCard,
+    /// The summary, when the body does not start with it (`summary` in the
+    /// front matter): what a page shows above the timeline.
+    pub lead_html: Option<Arc<str>>,
     /// Body HTML.
     pub body_html: &'a str,
     /// The timeline.

@@ -87,6 +87,21 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         hint: "use --bind with an IP address".into(),
     })?;
     let base_url = format!("http://{addr}/");
+    // Ctrl-C works from now on: during the first build (which writes
+    // nothing, the site lives in memory) it simply ends the process.
+    let stopping = Arc::new(AtomicBool::new(false));
+    let serving = Arc::new(AtomicBool::new(false));
+    {
+        let (server, stopping, serving) = (server.clone(), stopping.clone(), serving.clone());
+        let _ = ctrlc::set_handler(move || {
+            if !serving.load(Ordering::SeqCst) {
+                eprintln!("Stopped.");
+                std::process::exit(0);
+            }
+            stopping.store(true, Ordering::SeqCst);
+            server.unblock();
+        });
+    }
     let served = Arc::new(Served {
         site: RwLock::new(Arc::new(Output::default())),
         error: RwLock::new(None),
@@ -102,16 +117,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let (served, watcher) = (served.clone(), watcher.clone());
         std::thread::spawn(move || rebuild_on_changes(&rx, &mut session, &served, &watcher));
     }
+    serving.store(true, Ordering::SeqCst);
     eprintln!("Serving {} at {base_url} (Ctrl-C to stop)", options.root.display());
 
-    let stopping = Arc::new(AtomicBool::new(false));
-    {
-        let (server, stopping) = (server.clone(), stopping.clone());
-        let _ = ctrlc::set_handler(move || {
-            stopping.store(true, Ordering::SeqCst);
-            server.unblock();
-        });
-    }
     let workers: Vec<_> = (0..4)
         .map(|_| {
             let (server, served, stopping) = (server.clone(), served.clone(), stopping.clone());
