@@ -80,10 +80,13 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
             .collect();
         count += 2;
         // In `vigie serve`, a feed whose entries did not change is kept as it is.
-        let key = key_of((&spec.dir, entries.iter().map(|e| (r.page_keys[e.index], &e.title)).collect::<Vec<_>>()));
+        let key = || key_of((&spec.dir, entries.iter().map(|e| (r.page_keys[e.index], &e.title)).collect::<Vec<_>>()));
         let atom_path = format!("{}atom.xml", spec.dir);
         let rss_path = format!("{}rss.xml", spec.dir);
-        if r.memo.is_some_and(|m| m.reuse(&atom_path, key) & m.reuse(&rss_path, key)) {
+        if r.memo.is_some_and(|m| {
+            let key = key();
+            m.reuse(&atom_path, key) & m.reuse(&rss_path, key)
+        }) {
             continue;
         }
         for (path, bytes) in [atom_feed(r, spec, &entries)?, rss_feed(r, spec, &entries)?] {
@@ -114,7 +117,7 @@ fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Arc<str>, RenderError> {
         r.render_string("feed_entry.html", &incident.path, cx).map(Arc::from)
     };
     match r.memo {
-        Some(memo) => memo.fragment("entry", &incident.path, r.page_keys[i], render),
+        Some(memo) => memo.fragment("entry", &incident.path, r.page_keys[i], render).map(|(html, _)| html),
         None => render(),
     }
 }

@@ -195,26 +195,21 @@ impl Site {
         let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
         timed(timings, "render_sitemap", || -> Result<(), Error> {
             let lists = pages::list_page_paths(&r);
-            let key = key_of((
-                &lists,
-                archive
-                    .incidents
-                    .iter()
-                    .zip(&archive.last_changes)
-                    .map(|(i, t)| (&i.path, t.timestamp()))
-                    .collect::<Vec<_>>(),
-            ));
-            if !memo.is_some_and(|m| m.reuse("sitemap.xml", key)) {
+            let key = || {
+                let changes = archive.incidents.iter().zip(&archive.last_changes);
+                key_of((&lists, changes.map(|(i, t)| (&i.path, t.timestamp())).collect::<Vec<_>>()))
+            };
+            if !r.reuse("sitemap.xml", key) {
                 sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &lists))?;
             }
             sink.put("robots.txt", sitemap::robots(&r.urls))?;
             Ok(())
         })?;
         timed(timings, "copy_static", || -> Result<(), Error> {
-            let mut made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
-            made.extend(memo.map(RenderMemo::produced).unwrap_or_default());
+            let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
+            let made = |path: &str| made.contains(path) || memo.is_some_and(|m| m.has_produced(path));
             for (path, bytes) in &self.theme.statics {
-                if !made.contains(path) && path != "sitemap.xml" && path != "robots.txt" {
+                if !made(path) && path != "sitemap.xml" && path != "robots.txt" {
                     sink.put(path, bytes.clone())?;
                 }
             }
@@ -259,7 +254,8 @@ impl Sink for TrackingSink<'_> {
 /// file. Two builds with the same fingerprint give the same output.
 pub fn fingerprint(options: &BuildOptions) -> String {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // XXH3 gives the same hash with every Rust version: the fingerprint is kept on disk.
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts, options.now.timestamp()).hash(&mut hasher);
     for name in ["site.toml", "content", "themes", "templates", "static"] {
         let path = options.root.join(name);

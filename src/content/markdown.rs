@@ -48,18 +48,17 @@ fn plain_paragraph(text: &str) -> Option<String> {
 /// The ways of writing the summary marker.
 const MORE_MARKERS: [&str; 2] = ["<!-- more -->", "<!--more-->"];
 
-/// The part of a body before its `<!-- more -->` marker, if it has one.
-pub fn summary_part(body: &str) -> Option<&str> {
-    MORE_MARKERS.iter().find_map(|marker| body.find(marker).map(|i| &body[..i]))
-}
-
-/// The body without its `<!-- more -->` marker, which is no text of the post
-/// (escaped raw HTML would show it on the page).
-pub fn without_more_marker(body: &str) -> std::borrow::Cow<'_, str> {
-    match MORE_MARKERS.iter().find_map(|marker| body.find(marker).map(|i| (i, marker.len()))) {
-        Some((i, len)) => format!("{}{}", &body[..i], &body[i + len..]).into(),
-        None => body.into(),
+/// A body cut at its first `<!-- more -->` marker: the text before it (the
+/// summary) and the text after it. The marker itself is no text of the post.
+pub fn split_at_more(body: &str) -> Option<(&str, &str)> {
+    let mut from = 0;
+    while let Some(at) = body[from..].find('<').map(|i| from + i) {
+        if let Some(marker) = MORE_MARKERS.iter().find(|m| body[at..].starts_with(**m)) {
+            return Some((&body[..at], &body[at + marker.len()..]));
+        }
+        from = at + 1;
     }
+    None
 }
 
 #[cfg(test)]
@@ -126,12 +125,13 @@ mod tests {
 
     #[test]
     fn summary_stops_at_marker() {
-        assert_eq!(summary_part("a\n<!-- more -->\nb"), Some("a\n"));
-        assert_eq!(summary_part("a\n<!--more-->b"), Some("a\n"));
-        assert_eq!(without_more_marker("a\n\n<!--more-->\n\nb"), "a\n\n\n\nb");
-        assert_eq!(without_more_marker("a"), "a");
-        let html = Markdown::new(false).render(&without_more_marker("a\n\n<!-- more -->\n\nb"));
+        assert_eq!(split_at_more("a\n<!-- more -->\nb"), Some(("a\n", "\nb")));
+        assert_eq!(split_at_more("<b> a < c\n<!--more-->b"), Some(("<b> a < c\n", "b")));
+        assert_eq!(split_at_more("a <!-- less --> b"), None);
+        assert_eq!(split_at_more("a <"), None);
+        let (summary, rest) = split_at_more("a\n\n<!-- more -->\n\nb").expect("marker");
+        let html = Markdown::new(false).render(&format!("{summary}{rest}"));
         assert_eq!(html, "<p>a</p>\n<p>b</p>\n", "the marker is no text of the page");
-        assert_eq!(summary_part("a b"), None);
+        assert_eq!(split_at_more("a b"), None);
     }
 }

@@ -39,7 +39,7 @@ pub fn load_content(root: &Path, config: &SiteConfig, include_drafts: bool) -> R
 /// it had: `vigie serve` re-parses only the files that changed since.
 #[derive(Default)]
 pub struct ParseCache {
-    files: HashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
+    files: rustc_hash::FxHashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
     walk_errors: Vec<Diagnostic>,
 }
 
@@ -51,27 +51,30 @@ impl ParseCache {
         if self.files.is_empty() {
             return None;
         }
-        let mut files: std::collections::BTreeSet<PathBuf> = self.files.keys().cloned().collect();
+        // The order of the files does not matter: incidents are sorted after parsing.
+        let mut added: Vec<PathBuf> = Vec::new();
+        let mut removed: std::collections::HashSet<&Path> = std::collections::HashSet::new();
         for path in changed {
             match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.is_file() => {
                     let inside = path.strip_prefix(root.join(load::CONTENT_DIR)).ok()?;
                     let ignored = inside.components().any(|c| load::is_ignored(c.as_os_str()));
-                    if load::is_markdown(path) && !ignored {
-                        files.insert(path.clone());
+                    if load::is_markdown(path) && !ignored && !self.files.contains_key(path) && !added.contains(path) {
+                        added.push(path.clone());
                     }
                 }
                 Ok(_) => return None, // a folder or a link: walk again
                 Err(_) if self.files.contains_key(path) => {
-                    files.remove(path);
+                    removed.insert(path);
                 }
                 // A removed folder that held posts: walk again.
-                Err(_) if files.iter().any(|f| f.starts_with(path)) => return None,
+                Err(_) if self.files.keys().any(|f| f.starts_with(path)) => return None,
                 // A temporary file of an editor, or a post that came and went.
                 Err(_) => {}
             }
         }
-        Some(files.into_iter().collect())
+        let kept = self.files.keys().filter(|f| !removed.contains(f.as_path())).cloned();
+        Some(kept.chain(added).collect())
     }
 }
 
@@ -164,12 +167,15 @@ pub fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
 }
 
 fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, &Incident> = HashMap::new();
+    let mut by_url: HashMap<&str, Vec<&Incident>> = HashMap::with_capacity(incidents.len());
+    for incident in incidents {
+        by_url.entry(&incident.path).or_default().push(incident);
+    }
     let mut errors = Vec::new();
-    let mut sorted: Vec<&Incident> = incidents.iter().map(|i| &**i).collect();
-    sorted.sort_by(|a, b| a.source.cmp(&b.source));
-    for incident in sorted {
-        if let Some(first) = seen.insert(&incident.path, incident) {
+    for mut same in by_url.into_values().filter(|same| same.len() > 1) {
+        same.sort_by(|a, b| a.source.cmp(&b.source));
+        let first = same[0];
+        for incident in &same[1..] {
             errors.push(
                 Diagnostic::error(
                     &incident.source,
@@ -178,7 +184,6 @@ fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
                 )
                 .with_hint("give one of them a different title, or set slug = \"…\" in its front matter"),
             );
-            seen.insert(&first.path, first);
         }
     }
     errors

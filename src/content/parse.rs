@@ -3,7 +3,7 @@
 
 use super::dates::{self, Resolved};
 use super::front_matter::{split, SplitError};
-use super::markdown::{summary_part, without_more_marker, Markdown};
+use super::markdown::{split_at_more, Markdown};
 use super::model::{Incident, Kind, Severity, Status, Update};
 use crate::config::{without_controls, SiteConfig};
 use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
@@ -179,10 +179,11 @@ impl Checker<'_, '_> {
         let slug = self.slug(&raw, &title);
         let updates = self.updates(&raw, kind, start, raw.end.is_some());
         let markdown = self.cx.markdown;
+        let more = split_at_more(body);
         let (summary_html, summary_in_body) = match &raw.summary {
             Some(summary) if !summary.trim().is_empty() => (Some(markdown.render(summary).into()), false),
-            _ => match summary_part(body) {
-                Some(part) => (Some(markdown.render(part).into()), true),
+            _ => match more {
+                Some((part, _)) => (Some(markdown.render(part).into()), true),
                 None => (None, false),
             },
         };
@@ -202,7 +203,11 @@ impl Checker<'_, '_> {
             summary_in_body,
             draft: raw.draft,
             updates,
-            body_html: markdown.render(&without_more_marker(body)).into(),
+            body_html: match more {
+                Some((summary, rest)) => markdown.render(&format!("{summary}{rest}")),
+                None => markdown.render(body),
+            }
+            .into(),
             path,
             source_hash: 0,
         })
@@ -321,10 +326,7 @@ impl Checker<'_, '_> {
 
 /// A hash of a file's text, to tell whether an incident changed.
 pub fn hash_text(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// ASCII-folds a title into a URL segment: « Téléphonie IP » → `telephonie-ip`.

@@ -3,7 +3,7 @@
 //! changed (the edited incident's page, its neighbours, the lists that show
 //! it) and reuses every other page of the site it already serves.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,10 +12,11 @@ use std::sync::{Arc, Mutex};
 /// the build under way.
 #[derive(Default)]
 pub struct RenderMemo {
-    previous: HashMap<String, u64>,
-    current: Mutex<HashMap<String, u64>>,
-    previous_fragments: HashMap<(String, u64), Arc<str>>,
-    current_fragments: Mutex<HashMap<(String, u64), Arc<str>>>,
+    previous: FxHashMap<String, u64>,
+    current: Mutex<FxHashMap<String, u64>>,
+    /// Fragments by [`key_of`] their kind, name and input key.
+    previous_fragments: FxHashMap<u64, (Arc<str>, u64)>,
+    current_fragments: Mutex<FxHashMap<u64, (Arc<str>, u64)>>,
     reused: AtomicUsize,
 }
 
@@ -32,26 +33,41 @@ impl RenderMemo {
     }
 
     /// A fragment (a card, a feed entry) rendered by the last good build from
-    /// inputs with this key, if any; it is kept for the next build either way.
+    /// inputs with this key, if any, else rendered now, with a hash of its
+    /// HTML; it is kept for the next build either way.
     pub fn fragment<E>(
         &self,
         kind: &str,
         id: &str,
         key: u64,
         render: impl FnOnce() -> Result<Arc<str>, E>,
-    ) -> Result<Arc<str>, E> {
-        let name = (format!("{kind}:{id}"), key);
-        let html = match self.previous_fragments.get(&name) {
-            Some(html) => html.clone(),
-            None => render()?,
+    ) -> Result<(Arc<str>, u64), E> {
+        let name = key_of((kind, id, key));
+        let fragment = match self.previous_fragments.get(&name) {
+            Some(fragment) => fragment.clone(),
+            None => {
+                let html = render()?;
+                let hash = key_of(&*html);
+                (html, hash)
+            }
         };
-        self.current_fragments.lock().unwrap_or_else(|e| e.into_inner()).insert(name, html.clone());
-        Ok(html)
+        self.current_fragments.lock().unwrap_or_else(|e| e.into_inner()).insert(name, fragment.clone());
+        Ok(fragment)
     }
 
     /// The files of the build under way that were rendered or reused.
     pub fn produced(&self) -> Vec<String> {
         self.current.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+    }
+
+    /// Whether the build under way rendered or reused `file`.
+    pub fn has_produced(&self, file: &str) -> bool {
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).contains_key(file)
+    }
+
+    /// [`key_of`] what a view shows, through its serialized form.
+    pub fn view_key(view: &impl serde::Serialize) -> u64 {
+        key_of(serde_json::to_vec(view).unwrap_or_default())
     }
 
     /// How many pages were reused rather than rendered in the build under way.
@@ -61,8 +77,12 @@ impl RenderMemo {
 
     /// Makes the build under way the reference for the next one (after it succeeded).
     pub fn commit(&mut self) {
-        self.previous = std::mem::take(self.current.get_mut().unwrap_or_else(|e| e.into_inner()));
-        self.previous_fragments = std::mem::take(self.current_fragments.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let current = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
+        let room = FxHashMap::with_capacity_and_hasher(current.len(), Default::default());
+        self.previous = std::mem::replace(current, room);
+        let fragments = self.current_fragments.get_mut().unwrap_or_else(|e| e.into_inner());
+        let room = FxHashMap::with_capacity_and_hasher(fragments.len(), Default::default());
+        self.previous_fragments = std::mem::replace(fragments, room);
         self.reused = AtomicUsize::new(0);
     }
 
@@ -76,7 +96,7 @@ impl RenderMemo {
 
 /// A hash of anything hashable: the inputs of a page.
 pub fn key_of(value: impl Hash) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     value.hash(&mut hasher);
     hasher.finish()
 }
@@ -104,12 +124,14 @@ mod tests {
     fn fragments_are_rendered_once_per_key() {
         let mut memo = RenderMemo::default();
         let render = |html: &str| -> Result<Arc<str>, ()> { Ok(Arc::from(html)) };
-        assert_eq!(memo.fragment("card", "x", 7, || render("<p>1</p>")), Ok(Arc::from("<p>1</p>")));
+        let html = |result: Result<(Arc<str>, u64), ()>| result.map(|(html, _)| html);
+        assert_eq!(html(memo.fragment("card", "x", 7, || render("<p>1</p>"))), Ok(Arc::from("<p>1</p>")));
         memo.commit();
         assert_eq!(
-            memo.fragment("card", "x", 7, || -> Result<Arc<str>, ()> { panic!("must be reused") }),
+            html(memo.fragment("card", "x", 7, || -> Result<Arc<str>, ()> { panic!("must be reused") })),
             Ok(Arc::from("<p>1</p>"))
         );
-        assert_eq!(memo.fragment("card", "x", 8, || render("<p>2</p>")), Ok(Arc::from("<p>2</p>")));
+        assert_eq!(html(memo.fragment("card", "x", 8, || render("<p>2</p>"))), Ok(Arc::from("<p>2</p>")));
+        assert_eq!(html(memo.fragment("entry", "x", 7, || render("<p>3</p>"))), Ok(Arc::from("<p>3</p>")), "by kind");
     }
 }

@@ -68,15 +68,15 @@ pub struct Renderer<'a> {
     pub base: tera::Context,
     /// Each incident's card HTML (`card.html`), in archive order, shared by every list.
     pub card_html: Vec<Arc<str>>,
-    /// A hash of each card's HTML: what list pages are made of.
+    /// A hash of each card's HTML, what list pages are made of (in `vigie serve` only).
     pub card_hashes: Vec<u64>,
     /// Where rendered files go.
     pub sink: &'a dyn crate::output::Sink,
     /// What the last good build rendered, in `vigie serve`.
     pub memo: Option<&'a memo::RenderMemo>,
-    /// A hash of what each incident's card shows, in archive order.
+    /// A hash of what each incident's card shows, in archive order (in `vigie serve` only).
     pub card_keys: Vec<u64>,
-    /// A hash of what each incident's page shows, in archive order.
+    /// A hash of what each incident's page shows, in archive order (in `vigie serve` only).
     pub page_keys: Vec<u64>,
 }
 
@@ -131,18 +131,11 @@ impl<'a> Renderer<'a> {
         base.insert("t", &t.labels);
         base.insert("generated", &format::time_view(&generated, &t.dates));
         base.insert("service_feeds", &Option::<FeedLinks>::None);
-        let card_keys: Vec<u64> = archive
-            .incidents
-            .iter()
-            .map(|i| memo::key_of((i.source_hash, &i.path, i.phase(archive.now).as_str())))
-            .collect();
-        let page_keys = (0..archive.incidents.len())
-            .map(|n| {
-                let (older, newer) = archive.neighbours(n);
-                let neighbour = |i: Option<&Incident>| i.map(|i| (i.source_hash, i.path.clone()));
-                memo::key_of((card_keys[n], neighbour(older), neighbour(newer)))
-            })
-            .collect();
+        // Keys tell `vigie serve` what it can reuse; a plain build needs none.
+        let (card_keys, page_keys) = match memo {
+            Some(_) => input_keys(archive),
+            None => (Vec::new(), Vec::new()),
+        };
         let mut tera = templates.tera.clone();
         if let tera::Value::Object(mut constants) = base.clone().into_json() {
             // Pages may replace `service_feeds`; the other shared values are the same on every page.
@@ -165,7 +158,7 @@ impl<'a> Renderer<'a> {
             card_keys,
             page_keys,
         };
-        renderer.card_html = (0..archive.incidents.len())
+        let cards: Vec<(Arc<str>, u64)> = (0..archive.incidents.len())
             .into_par_iter()
             .map(|n| {
                 let render = || {
@@ -175,11 +168,11 @@ impl<'a> Renderer<'a> {
                 };
                 match renderer.memo {
                     Some(memo) => memo.fragment("card", &archive.incidents[n].path, renderer.card_keys[n], render),
-                    None => render(),
+                    None => render().map(|html| (html, 0)),
                 }
             })
             .collect::<Result<_, _>>()?;
-        renderer.card_hashes = renderer.card_html.par_iter().map(|html| memo::key_of(&**html)).collect();
+        (renderer.card_html, renderer.card_hashes) = cards.into_iter().unzip();
         Ok(renderer)
     }
 
@@ -249,21 +242,27 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// [`Renderer::emit`] for a page whose inputs hash to `key`: in `vigie
+    /// [`Renderer::emit`] for a page whose inputs hash to `key()`: in `vigie
     /// serve`, a page rendered from the same inputs by the last good build is
     /// kept as it is, and its context is not even built.
     pub fn emit_keyed(
         &self,
         file: &str,
-        key: u64,
+        key: impl FnOnce() -> u64,
         template: &str,
         page: &str,
         context: impl FnOnce() -> tera::Context,
     ) -> Result<(), RenderError> {
-        if self.memo.is_some_and(|memo| memo.reuse(file, key)) {
+        if self.reuse(file, key) {
             return Ok(());
         }
         self.emit(file, template, page, context())
+    }
+
+    /// Whether `file`, whose inputs hash to `key()`, can be kept from the last
+    /// good build of `vigie serve` (never in a plain build).
+    pub fn reuse(&self, file: &str, key: impl FnOnce() -> u64) -> bool {
+        self.memo.is_some_and(|memo| memo.reuse(file, key()))
     }
 
     /// The full view of incident `n` (archive order), as its page and feed entries show it.
@@ -294,6 +293,24 @@ impl<'a> Renderer<'a> {
     pub fn duration(&self, d: chrono::Duration) -> String {
         format::duration(d, &self.t.durations)
     }
+}
+
+/// What each incident's card and page are made of, as hashes, in archive order.
+fn input_keys<'i>(archive: &'i Archive<'_>) -> (Vec<u64>, Vec<u64>) {
+    let card_keys: Vec<u64> = archive
+        .incidents
+        .par_iter()
+        .map(|i| memo::key_of((i.source_hash, &i.path, i.phase(archive.now).as_str())))
+        .collect();
+    let page_keys = (0..archive.incidents.len())
+        .into_par_iter()
+        .map(|n| {
+            let (older, newer) = archive.neighbours(n);
+            let neighbour = |i: Option<&'i Incident>| i.map(|i| (i.source_hash, i.path.as_str()));
+            memo::key_of((card_keys[n], neighbour(older), neighbour(newer)))
+        })
+        .collect();
+    (card_keys, page_keys)
 }
 
 /// The site-wide feeds.

@@ -1,7 +1,7 @@
 //! Each kind of page: home and its pages, years, incidents, services, 404.
 //! Every page goes to the renderer's sink as soon as it is rendered.
 
-use super::memo::key_of;
+use super::memo::{key_of, RenderMemo};
 use super::urls::{index_file, page_path};
 use super::views::{MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats};
 use super::{format, service_feeds, service_path, RenderError, Renderer};
@@ -18,12 +18,12 @@ pub fn render_home(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let all: Vec<usize> = (0..r.archive.incidents.len()).collect();
     let current: Vec<&str> = r.archive.current.iter().map(|&i| &*r.card_html[i]).collect();
     let years = year_links(r);
-    let current_keys: Vec<u64> = r.archive.current.iter().map(|&i| r.card_hashes[i]).collect();
+    let current_keys = || keys(r, &r.archive.current);
     let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
     let pages = paginate(&all, r.config.paginate_by);
     pages.par_iter().try_for_each(|slice| {
         let path = page_path("", slice.number);
-        let key = key_of(("index", slice.number, slice.total, keys(r, slice.items), years_key, &current_keys));
+        let key = || key_of(("index", slice.number, slice.total, keys(r, slice.items), years_key, current_keys()));
         r.emit_keyed(&index_file(&path), key, "index.html", &path, || {
             let mut cx = tera::Context::new();
             cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
@@ -43,8 +43,7 @@ pub fn render_years(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
     r.archive.years.par_iter().try_for_each(|(&year, items)| {
         let path = format!("{year}/");
-        let key = key_of(("year", year, keys(r, items), years_key));
-        if r.memo.is_some_and(|memo| memo.reuse(&index_file(&path), key)) {
+        if r.reuse(&index_file(&path), || key_of(("year", year, keys(r, items), years_key))) {
             return Ok(());
         }
         let mut months: Vec<MonthGroup<'_>> = Vec::new();
@@ -80,13 +79,19 @@ pub fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
 /// Renders the page of incident `n` (archive order).
 pub fn render_incident(r: &Renderer<'_>, n: usize) -> Result<(), RenderError> {
     let incident = &r.archive.incidents[n];
-    r.emit_keyed(&index_file(&incident.path), r.page_keys[n], "incident.html", &incident.path, || {
-        let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
-        let mut cx = tera::Context::new();
-        cx.insert("incident", &r.detail(n));
-        cx.insert("service_feeds", &feeds);
-        cx
-    })
+    r.emit_keyed(
+        &index_file(&incident.path),
+        || r.page_keys[n],
+        "incident.html",
+        &incident.path,
+        || {
+            let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
+            let mut cx = tera::Context::new();
+            cx.insert("incident", &r.detail(n));
+            cx.insert("service_feeds", &feeds);
+            cx
+        },
+    )
 }
 
 /// Renders the services page and each service's pages; returns how many.
@@ -101,17 +106,17 @@ pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         .flat_map(|summary| {
             let items = r.archive.of_service(&summary.key);
             let per_year = service_years(r, items);
-            // The summary counts downtime over the last twelve months: it moves with the day.
-            let service_key = key_of((&summary.key, keys(r, items), r.archive.now.date_naive()));
-            paginate(items, r.config.paginate_by)
-                .into_iter()
-                .map(move |slice| (summary, per_year.clone(), slice, service_key))
+            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (summary, per_year.clone(), slice))
         })
         .collect();
-    jobs.par_iter().try_for_each(|(summary, per_year, slice, service_key)| {
+    jobs.par_iter().try_for_each(|(summary, per_year, slice)| {
         let first = service_path(&summary.key);
         let path = page_path(&first, slice.number);
-        let key = key_of(("service", slice.number, slice.total, service_key));
+        // What the page shows: the service's figures (they move with the day), its page of cards.
+        let key = || {
+            let figures = (RenderMemo::view_key(summary), RenderMemo::view_key(per_year), r.archive.now.date_naive());
+            key_of(("service", slice.number, slice.total, figures, keys(r, slice.items)))
+        };
         r.emit_keyed(&index_file(&path), key, "service.html", &path, || {
             let mut cx = tera::Context::new();
             cx.insert("service", summary);
