@@ -55,9 +55,16 @@ impl RenderMemo {
         Ok(fragment)
     }
 
-    /// The files of the build under way that were rendered or reused.
-    pub fn produced(&self) -> Vec<String> {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+    /// The files of the last good build that the build under way no longer makes.
+    pub fn gone(&self) -> Vec<String> {
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        self.previous.keys().filter(|file| !current.contains_key(*file)).cloned().collect()
+    }
+
+    /// Whether a good build was committed since the memo was made: the
+    /// build under way then renders only what changed since.
+    pub fn has_previous(&self) -> bool {
+        !self.previous.is_empty()
     }
 
     /// Whether the build under way rendered or reused `file`.
@@ -78,11 +85,11 @@ impl RenderMemo {
     /// Makes the build under way the reference for the next one (after it succeeded).
     pub fn commit(&mut self) {
         let current = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
-        let room = FxHashMap::with_capacity_and_hasher(current.len(), Default::default());
-        self.previous = std::mem::replace(current, room);
+        std::mem::swap(&mut self.previous, current);
+        current.clear();
         let fragments = self.current_fragments.get_mut().unwrap_or_else(|e| e.into_inner());
-        let room = FxHashMap::with_capacity_and_hasher(fragments.len(), Default::default());
-        self.previous_fragments = std::mem::replace(fragments, room);
+        std::mem::swap(&mut self.previous_fragments, fragments);
+        fragments.clear();
         self.reused = AtomicUsize::new(0);
     }
 
@@ -117,7 +124,12 @@ mod tests {
         assert!(!memo.reuse("a.html", 2), "other inputs");
         memo.commit();
         assert!(memo.reuse("a.html", 2));
-        assert_eq!(memo.produced(), vec!["a.html".to_string()]);
+        assert!(memo.has_produced("a.html"));
+        assert!(memo.has_previous());
+        assert!(memo.gone().is_empty());
+        memo.commit();
+        memo.reuse("b.html", 3);
+        assert_eq!(memo.gone(), vec!["a.html".to_string()], "a.html is no longer made");
     }
 
     #[test]

@@ -236,15 +236,29 @@ impl Session {
                 }
                 let rendered = patch.files.len();
                 let reused = self.memo.reused();
-                let mut output = Output::default();
-                for path in self.memo.produced().into_iter().chain(patch.files.keys().cloned()) {
-                    if let Some(bytes) = patch.files.get(&path).or_else(|| current.files.get(&path)) {
-                        output.files.insert(path, bytes.clone());
+                let gone = self.memo.gone();
+                let changed = if content_only && self.memo.has_previous() {
+                    // Only what was rendered anew changes in the served site.
+                    drop(current);
+                    let mut site = served.site.write().unwrap_or_else(|e| e.into_inner());
+                    let output = Arc::make_mut(&mut site); // a copy only while a request holds the old one
+                    let mut changed = error.is_some();
+                    for (path, bytes) in patch.files {
+                        if output.files.get(&path) != Some(&bytes) {
+                            output.files.insert(path, bytes);
+                            changed = true;
+                        }
                     }
-                }
+                    for path in gone {
+                        changed |= output.files.remove(&path).is_some();
+                    }
+                    changed
+                } else {
+                    let changed = *current != patch || error.is_some();
+                    *served.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(patch);
+                    changed
+                };
                 self.memo.commit();
-                let changed = *current != output || error.is_some();
-                *served.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(output);
                 *served.error.write().unwrap_or_else(|e| e.into_inner()) = None;
                 eprintln!(
                     "Built {incidents} incidents in {} ms ({rendered} files rendered, {reused} pages reused)",
