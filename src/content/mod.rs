@@ -16,7 +16,6 @@ use model::Incident;
 use parse::Parsed;
 use parse::{parse_incident, ParseContext};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -32,7 +31,7 @@ pub struct Content {
 /// Loads and validates every incident under `root/content`. With
 /// `include_drafts` false, drafts are left out (but still validated).
 pub fn load_content(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
-    load(root, config, include_drafts, None, None)
+    load(root, config, include_drafts)
 }
 
 /// What the last load parsed, by file, with the size and modification time
@@ -44,46 +43,40 @@ pub struct ParseCache {
 }
 
 impl ParseCache {
-    /// The source files after the changes to `changed` (paths as the walk
-    /// gives them), when those changes are plain file edits, creations or
-    /// deletions that need no new walk of `content/`.
-    fn patched_files(&self, root: &Path, changed: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    /// What the changes to `changed` (paths as the walk gives them) mean for
+    /// the cached files, when they are plain file edits, creations or
+    /// deletions that need no new walk of `content/`: the files to parse
+    /// again and those to forget.
+    fn plan(&self, root: &Path, changed: &[PathBuf]) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
         if self.files.is_empty() {
             return None;
         }
-        // The order of the files does not matter: incidents are sorted after parsing.
-        let mut added: Vec<PathBuf> = Vec::new();
-        let mut removed: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+        let (mut parse, mut forget) = (Vec::new(), Vec::new());
         for path in changed {
             match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.is_file() => {
                     let inside = path.strip_prefix(root.join(load::CONTENT_DIR)).ok()?;
                     let ignored = inside.components().any(|c| load::is_ignored(c.as_os_str()));
-                    if load::is_markdown(path) && !ignored && !self.files.contains_key(path) && !added.contains(path) {
-                        added.push(path.clone());
+                    if load::is_markdown(path) && !ignored && !parse.contains(path) {
+                        parse.push(path.clone());
                     }
                 }
                 Ok(_) => return None, // a folder or a link: walk again
-                Err(_) if self.files.contains_key(path) => {
-                    removed.insert(path);
-                }
+                Err(_) if self.files.contains_key(path) => forget.push(path.clone()),
                 // A removed folder that held posts: walk again.
                 Err(_) if self.files.keys().any(|f| f.starts_with(path)) => return None,
                 // A temporary file of an editor, or a post that came and went.
                 Err(_) => {}
             }
         }
-        let kept = self.files.keys().filter(|f| !removed.contains(f.as_path())).cloned();
-        Some(kept.chain(added).collect())
+        Some((parse, forget))
     }
 }
 
 /// [`load_content`], re-parsing only the files whose size or modification
 /// time changed since the load that filled `cache` (which must have been
-/// made with the same configuration).
-/// When `changed` is given (paths under `content/` that the watcher saw
-/// change, as `root.join(…)` gives them), and they are plain file changes,
-/// the folder is not walked again and only those files are read.
+/// made with the same configuration). With `changed` (the paths a watcher
+/// saw change), files are not even looked at again unless they changed.
 pub fn load_content_cached(
     root: &Path,
     config: &SiteConfig,
@@ -91,74 +84,83 @@ pub fn load_content_cached(
     cache: &mut ParseCache,
     changed: Option<&[PathBuf]>,
 ) -> Result<Content, Diagnostics> {
-    load(root, config, include_drafts, Some(cache), changed)
-}
-
-fn load(
-    root: &Path,
-    config: &SiteConfig,
-    include_drafts: bool,
-    mut cache: Option<&mut ParseCache>,
-    changed: Option<&[PathBuf]>,
-) -> Result<Content, Diagnostics> {
-    let patched = cache.as_deref().zip(changed).and_then(|(c, changed)| c.patched_files(root, changed));
-    let trusted = patched.is_some();
-    let (files, mut diagnostics) = match patched {
-        Some(files) => (files, cache.as_deref().map(|c| c.walk_errors.clone()).unwrap_or_default()),
-        None => load::find_sources(root),
-    };
-    if let Some(cache) = cache.as_deref_mut() {
-        cache.walk_errors = diagnostics.clone();
-    }
-    let changed: std::collections::HashSet<&PathBuf> = changed.unwrap_or_default().iter().collect();
     let markdown = Markdown::new(config.allow_html);
     let cx = ParseContext { config, markdown: &markdown };
-    let old = cache.as_deref_mut().map(|c| std::mem::take(&mut c.files)).unwrap_or_default();
+    if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
+        for path in &forget {
+            cache.files.remove(path);
+        }
+        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(root, path, &cx))).collect();
+        for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
+            cache.files.insert(path, (len, modified, parsed));
+        }
+        let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
+        return assemble(parsed, cache.walk_errors.clone(), include_drafts);
+    }
+    let (files, diagnostics) = load::find_sources(root);
+    cache.walk_errors = diagnostics.clone();
+    let old = std::mem::take(&mut cache.files);
+    let seen_changed: std::collections::HashSet<&PathBuf> = changed.unwrap_or_default().iter().collect();
     let parsed: Vec<_> = files
         .par_iter()
         .map(|path| {
-            if let (true, false, Some((len, modified, parsed))) = (trusted, changed.contains(path), old.get(path)) {
-                // The watcher saw no change to this file.
-                return (path.clone(), (*len, *modified), parsed.clone());
-            }
-            let meta = std::fs::metadata(path).ok();
-            let stamp = (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()));
-            if let Some((len, modified, parsed)) = old.get(path) {
-                if (*len, *modified) == stamp && stamp.1.is_some() && !changed.contains(path) {
-                    return (path.clone(), stamp, parsed.clone());
+            let (len, modified) = stamp(path);
+            match old.get(path) {
+                Some((l, m, parsed))
+                    if (*l, *m) == (len, modified) && modified.is_some() && !seen_changed.contains(path) =>
+                {
+                    (len, modified, parsed.clone())
                 }
+                _ => (len, modified, parse_file(root, path, &cx)),
             }
-            let source = load::read_source(root, path);
-            let parsed = match source.text {
-                Ok(text) => parse_incident(&source.path, &text, &cx),
-                Err(d) => parse::Parsed { incident: None, diagnostics: vec![d] },
-            };
-            (path.clone(), stamp, parsed)
         })
         .collect();
-    let parsed: Vec<Parsed> = parsed
-        .into_iter()
-        .map(|(path, (len, modified), p)| {
-            if let Some(cache) = cache.as_deref_mut() {
-                cache.files.insert(path, (len, modified, p.clone()));
-            }
-            p
-        })
-        .collect();
-    let mut incidents = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        diagnostics.extend(p.diagnostics);
-        incidents.extend(p.incident);
+    cache.files = files.into_iter().zip(parsed).collect();
+    assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts)
+}
+
+/// A file's size and modification time, to tell whether it changed.
+fn stamp(path: &Path) -> (u64, Option<SystemTime>) {
+    let meta = std::fs::metadata(path).ok();
+    (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+}
+
+/// Reads and parses one source file.
+fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
+    let source = load::read_source(root, path);
+    match source.text {
+        Ok(text) => parse_incident(&source.path, &text, cx),
+        Err(d) => Parsed { incident: None, diagnostics: vec![d] },
     }
-    incidents.retain(|i| include_drafts || !i.draft);
+}
+
+fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
+    let (files, diagnostics) = load::find_sources(root);
+    let markdown = Markdown::new(config.allow_html);
+    let cx = ParseContext { config, markdown: &markdown };
+    let parsed: Vec<Parsed> = files.par_iter().map(|path| parse_file(root, path, &cx)).collect();
+    assemble(parsed.iter(), diagnostics, include_drafts)
+}
+
+/// The content made of the parsed files: every diagnostic of every file, or
+/// the incidents sorted newest first.
+fn assemble<'p>(
+    parsed: impl Iterator<Item = &'p Parsed>,
+    mut diagnostics: Vec<Diagnostic>,
+    include_drafts: bool,
+) -> Result<Content, Diagnostics> {
+    let mut incidents = Vec::new();
+    for p in parsed {
+        diagnostics.extend(p.diagnostics.iter().cloned());
+        incidents.extend(p.incident.iter().filter(|i| include_drafts || !i.draft).cloned());
+    }
     diagnostics.extend(duplicate_urls(&incidents));
     if diagnostics.iter().any(Diagnostic::is_error) {
         // Warnings are shown with the errors: the author fixes everything at once.
         return Err(Diagnostics(diagnostics).sorted());
     }
-    let warnings = diagnostics;
     sort_newest_first(&mut incidents);
-    Ok(Content { incidents, warnings: Diagnostics(warnings).sorted().0 })
+    Ok(Content { incidents, warnings: Diagnostics(diagnostics).sorted().0 })
 }
 
 /// Sorts by start, newest first; ties by URL so that the order is stable.
@@ -167,7 +169,7 @@ pub fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
 }
 
 fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
-    let mut by_url: HashMap<&str, Vec<&Incident>> = HashMap::with_capacity(incidents.len());
+    let mut by_url: rustc_hash::FxHashMap<&str, Vec<&Incident>> = Default::default();
     for incident in incidents {
         by_url.entry(&incident.path).or_default().push(incident);
     }
