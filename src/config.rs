@@ -192,7 +192,9 @@ impl SiteConfig {
 /// in a title would make every feed invalid XML.
 pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}';
-    if text.contains(forbidden) {
+    // Bytes first (U+FFFE and U+FFFF start with 0xEF): nearly every text has none of them.
+    let suspect = |b: &u8| (*b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xef;
+    if text.as_bytes().iter().any(suspect) && text.contains(forbidden) {
         text.replace(forbidden, "\u{fffd}").into()
     } else {
         text.into()

@@ -111,23 +111,31 @@ impl std::error::Error for Diagnostics {}
 /// (columns count characters, not bytes).
 pub struct LineIndex<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    /// Found at the first question: most texts have nothing to report.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
     pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex { text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut line_starts = vec![0];
+            line_starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            line_starts
+        })
     }
 
     /// The 1-based (line, column) of a byte offset; offsets past the end map
     /// to the end of the text.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }

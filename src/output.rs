@@ -257,8 +257,16 @@ impl Sink for DiskSink {
             }
         }
         // Never write through an existing name: it may be a hard link into the previous output.
-        let _ = std::fs::remove_file(&path);
-        std::fs::write(&path, &bytes).map_err(io("writing a file", &path))?;
+        let create = || std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+        let mut file = match create() {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&path).map_err(io("replacing a file", &path))?;
+                create()
+            }
+            other => other,
+        }
+        .map_err(io("writing a file", &path))?;
+        std::io::Write::write_all(&mut file, &bytes).map_err(io("writing a file", &path))?;
         self.written.fetch_add(1, Relaxed);
         Ok(())
     }
