@@ -39,7 +39,10 @@ corpus() { # N flavor -> dir (generated once per seed/size/flavor)
   if [ ! -f "$dir/.done" ]; then
     rm -rf "$dir"
     python3 "$ROOT/benches/gen_corpus.py" --n "$1" --seed 42 --flavor "$2" --out "$dir" 2>/dev/null
-    [ "$2" = vigie ] && python3 "$ROOT/benches/dedupe_slugs.py" "$dir" 2>/dev/null
+    if [ "$2" = vigie ]; then
+      python3 "$ROOT/benches/dedupe_slugs.py" "$dir" 2>/dev/null
+      python3 "$ROOT/benches/order_timelines.py" "$dir" 2>/dev/null
+    fi
     touch "$dir/.done"
   fi
   echo "$dir"
