@@ -7,11 +7,12 @@
 #   run, and the ratio Hugo / vigie, where `hugo` is installed.
 #
 #   bash benches/run.sh            # 1 000, 10 000 and 50 000 posts, 3 runs each
-#   bash benches/run.sh --quick    # 1 000 posts, 1 run: under a minute
+#   bash benches/run.sh --quick    # 1 000 posts, 1 run: about a minute
 #   SIZES="10000" RUNS=5 bash benches/run.sh
+#   SIZES=100000 RUNS=1 HUGO= bash benches/run.sh   # 100 000 posts, without Hugo
 #
 # Env: SIZES, RUNS, WORK (corpora and on-disk outputs, default /tmp/vigie-bench),
-#      FAST (tmpfs for cold builds, default /dev/shm/vigie-bench), HUGO (binary).
+#      FAST (tmpfs for cold builds, default /dev/shm/vigie-bench), HUGO (binary; empty: none).
 # Needs python3 and GNU time (/usr/bin/time); installs neither.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ RUNS=${RUNS:-3}
 if [ "${1:-}" = "--quick" ]; then SIZES=${QUICK_SIZES:-1000}; RUNS=1; fi
 WORK=${WORK:-/tmp/vigie-bench}
 FAST=${FAST:-/dev/shm/vigie-bench}
-HUGO=${HUGO:-$(command -v hugo || true)}
+HUGO=${HUGO-$(command -v hugo || true)}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "benches/run.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
 mkdir -p "$WORK" "$FAST"
@@ -55,28 +56,34 @@ timed() { # out_file cmd... -> prints "seconds max_rss_kib"
 }
 
 ROWS=()
+NOTES=()
 row() { ROWS+=("$(printf '| %-34s | %7s | %12s | %12s | %7s |' "$@")"); }
 
 for N in $SIZES; do
   echo "# $N posts" >&2
   C=$(corpus "$N" vigie)
-  walls=(); rss=0
+  # vigie and Hugo alternate, run after run, so that a change in the machine's
+  # load (a shared host) weighs on both alike.
+  H=""; [ -n "$HUGO" ] && H=$(corpus "$N" hugo)
+  vwalls=(); vrss=0; hwalls=(); hrss=0
   for _ in $(seq "$RUNS"); do
     rm -rf "$FAST/out-$N"
     read -r w m < <(timed "$WORK/t" "$BIN" build --root "$C" --output "$FAST/out-$N")
-    walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
-  done
-  vw=$(printf '%s\n' "${walls[@]}" | median); vm=$((rss / 1024))
-  hw=""; hm=""
-  if [ -n "$HUGO" ]; then
-    H=$(corpus "$N" hugo)
-    walls=(); rss=0
-    for _ in $(seq "$RUNS"); do
+    vwalls+=("$w"); [ "$m" -gt "$vrss" ] && vrss=$m
+    if [ -n "$H" ]; then
       rm -rf "$FAST/hugo-$N"
       read -r w m < <(timed "$WORK/t" "$HUGO" --quiet --source "$H" --destination "$FAST/hugo-$N")
-      walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
-    done
-    hw=$(printf '%s\n' "${walls[@]}" | median); hm=$((rss / 1024))
+      hwalls+=("$w"); [ "$m" -gt "$hrss" ] && hrss=$m
+    fi
+  done
+  vw=$(printf '%s\n' "${vwalls[@]}" | median); vm=$((vrss / 1024))
+  hw=""; hm=""
+  if [ -n "$H" ]; then
+    hw=$(printf '%s\n' "${hwalls[@]}" | median); hm=$((hrss / 1024))
+    # How fast this machine is against the one of the reference figures
+    # (../shared/bench/README.md: Hugo 0.111 on 2 cores).
+    case $N in 1000) ref=0.57 ;; 10000) ref=4.59 ;; 50000) ref=25.0 ;; *) ref="" ;; esac
+    [ -n "$ref" ] && NOTES+=("$N posts: Hugo took $hw s here against $ref s on the reference machine (×$(awk -v a="$hw" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')); vigie's $vw s scaled alike: $(awk -v v="$vw" -v a="$hw" -v b="$ref" 'BEGIN { printf "%.2f", v * b / a }') s.")
   fi
   ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f×", b / a }' || true; }
   row "cold build, tmpfs (s)" "$N" "$vw" "${hw:-–}" "$(ratio "$vw" "$hw")"
@@ -112,3 +119,4 @@ echo
 printf '| %-34s | %7s | %12s | %12s | %7s |\n' "measure" "posts" "vigie" "Hugo" "Hugo/vigie"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "--------:" "-------------:" "-------------:" "--------:"
 printf '%s\n' "${ROWS[@]}"
+if [ ${#NOTES[@]} -gt 0 ]; then echo; printf -- '- %s\n' "${NOTES[@]}"; fi
