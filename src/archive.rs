@@ -5,6 +5,7 @@
 use crate::content::model::{Incident, Phase};
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -34,7 +35,10 @@ impl<'a> Archive<'a> {
         for (i, incident) in incidents.iter().enumerate() {
             years.entry(incident.start.year()).or_default().push(i);
             for key in &incident.services {
-                services.entry(key.clone()).or_default().push(i);
+                match services.get_mut(key) {
+                    Some(items) => items.push(i),
+                    None => drop(services.insert(key.clone(), vec![i])),
+                }
             }
             match incident.phase(now) {
                 Phase::Ongoing => ongoing.push(i),
@@ -45,7 +49,7 @@ impl<'a> Archive<'a> {
         ongoing.reverse();
         upcoming.reverse();
         ongoing.extend(upcoming);
-        let last_changes = incidents.iter().map(|i| i.last_change(now)).collect();
+        let last_changes = incidents.par_iter().map(|i| i.last_change(now)).collect();
         Archive { incidents, now, current: ongoing, years, services, last_changes }
     }
 

@@ -117,7 +117,7 @@ fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Arc<str>, RenderError> {
         r.render_string("feed_entry.html", &incident.path, cx).map(Arc::from)
     };
     match r.memo {
-        Some(memo) => memo.fragment("entry", &incident.path, r.page_keys[i], render).map(|(html, _)| html),
+        Some(memo) => memo.fragment("entry", r.page_keys[i], render).map(|(html, _)| html),
         None => render(),
     }
 }

@@ -183,8 +183,15 @@ impl Incident {
     /// When everything is in the future (an announced maintenance), its earliest time.
     pub fn last_change(&self, now: DateTime<Tz>) -> DateTime<Tz> {
         let times = std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at));
-        let (past, future): (Vec<_>, Vec<_>) = times.partition(|t| *t <= now);
-        past.into_iter().max().or_else(|| future.into_iter().min()).unwrap_or(self.start)
+        let (mut latest_past, mut soonest_future) = (None, None);
+        for t in times {
+            if t <= now {
+                latest_past = latest_past.max(Some(t));
+            } else {
+                soonest_future = Some(soonest_future.map_or(t, |s: DateTime<Tz>| s.min(t)));
+            }
+        }
+        latest_past.or(soonest_future).unwrap_or(self.start)
     }
 
     /// Where the incident stands at `now`.

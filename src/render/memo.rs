@@ -8,15 +8,18 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Rendered fragments by kind and input key: their HTML and its hash.
+type Fragments = FxHashMap<(&'static str, u64), (Arc<str>, u64)>;
+
 /// Page keys and rendered fragments of the last good build, and those of
 /// the build under way.
 #[derive(Default)]
 pub struct RenderMemo {
     previous: FxHashMap<String, u64>,
     current: Mutex<FxHashMap<String, u64>>,
-    /// Fragments by [`key_of`] their kind, name and input key.
-    previous_fragments: FxHashMap<u64, (Arc<str>, u64)>,
-    current_fragments: Mutex<FxHashMap<u64, (Arc<str>, u64)>>,
+    /// Fragments by kind and input key.
+    previous_fragments: Fragments,
+    current_fragments: Mutex<Fragments>,
     reused: AtomicUsize,
 }
 
@@ -32,17 +35,17 @@ impl RenderMemo {
         same
     }
 
-    /// A fragment (a card, a feed entry) rendered by the last good build from
-    /// inputs with this key, if any, else rendered now, with a hash of its
-    /// HTML; it is kept for the next build either way.
+    /// A fragment of this kind (a card, a feed entry) rendered by the last
+    /// good build from inputs with this key (a hash of everything it is made
+    /// of, the incident's path included), if any, else rendered now; with a
+    /// hash of its HTML. It is kept for the next build either way.
     pub fn fragment<E>(
         &self,
-        kind: &str,
-        id: &str,
+        kind: &'static str,
         key: u64,
         render: impl FnOnce() -> Result<Arc<str>, E>,
     ) -> Result<(Arc<str>, u64), E> {
-        let name = key_of((kind, id, key));
+        let name = (kind, key);
         let fragment = match self.previous_fragments.get(&name) {
             Some(fragment) => fragment.clone(),
             None => {
@@ -137,13 +140,13 @@ mod tests {
         let mut memo = RenderMemo::default();
         let render = |html: &str| -> Result<Arc<str>, ()> { Ok(Arc::from(html)) };
         let html = |result: Result<(Arc<str>, u64), ()>| result.map(|(html, _)| html);
-        assert_eq!(html(memo.fragment("card", "x", 7, || render("<p>1</p>"))), Ok(Arc::from("<p>1</p>")));
+        assert_eq!(html(memo.fragment("card", 7, || render("<p>1</p>"))), Ok(Arc::from("<p>1</p>")));
         memo.commit();
         assert_eq!(
-            html(memo.fragment("card", "x", 7, || -> Result<Arc<str>, ()> { panic!("must be reused") })),
+            html(memo.fragment("card", 7, || -> Result<Arc<str>, ()> { panic!("must be reused") })),
             Ok(Arc::from("<p>1</p>"))
         );
-        assert_eq!(html(memo.fragment("card", "x", 8, || render("<p>2</p>"))), Ok(Arc::from("<p>2</p>")));
-        assert_eq!(html(memo.fragment("entry", "x", 7, || render("<p>3</p>"))), Ok(Arc::from("<p>3</p>")), "by kind");
+        assert_eq!(html(memo.fragment("card", 8, || render("<p>2</p>"))), Ok(Arc::from("<p>2</p>")));
+        assert_eq!(html(memo.fragment("entry", 7, || render("<p>3</p>"))), Ok(Arc::from("<p>3</p>")), "by kind");
     }
 }

@@ -167,7 +167,7 @@ impl<'a> Renderer<'a> {
                     renderer.render_string("card.html", &archive.incidents[n].path, cx).map(Arc::from)
                 };
                 match renderer.memo {
-                    Some(memo) => memo.fragment("card", &archive.incidents[n].path, renderer.card_keys[n], render),
+                    Some(memo) => memo.fragment("card", renderer.card_keys[n], render),
                     None => render().map(|html| (html, 0)),
                 }
             })

@@ -101,22 +101,28 @@ pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let mut cx = tera::Context::new();
     cx.insert("services", &summaries);
     r.emit(&index_file("services/"), "services.html", "services/", cx)?;
-    let jobs: Vec<_> = summaries
+    let services: Vec<_> = summaries
         .iter()
-        .flat_map(|summary| {
+        .map(|summary| {
             let items = r.archive.of_service(&summary.key);
             let per_year = service_years(r, items);
-            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (summary, per_year.clone(), slice))
+            // What every page of the service shows: its figures (they move with the day).
+            let figures = r.memo.map(|_| {
+                key_of((RenderMemo::view_key(summary), RenderMemo::view_key(&per_year), r.archive.now.date_naive()))
+            });
+            (summary, items, per_year, figures)
         })
         .collect();
-    jobs.par_iter().try_for_each(|(summary, per_year, slice)| {
+    let jobs: Vec<_> = services
+        .iter()
+        .flat_map(|(summary, items, per_year, figures)| {
+            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (*summary, per_year, slice, figures))
+        })
+        .collect();
+    jobs.par_iter().try_for_each(|(summary, per_year, slice, figures)| {
         let first = service_path(&summary.key);
         let path = page_path(&first, slice.number);
-        // What the page shows: the service's figures (they move with the day), its page of cards.
-        let key = || {
-            let figures = (RenderMemo::view_key(summary), RenderMemo::view_key(per_year), r.archive.now.date_naive());
-            key_of(("service", slice.number, slice.total, figures, keys(r, slice.items)))
-        };
+        let key = || key_of(("service", slice.number, slice.total, figures, keys(r, slice.items)));
         r.emit_keyed(&index_file(&path), key, "service.html", &path, || {
             let mut cx = tera::Context::new();
             cx.insert("service", summary);
