@@ -63,14 +63,20 @@ impl<'a> Archive<'a> {
     /// The `limit` incidents of `items` changed last, latest change first
     /// (ties by URL, so that the order is stable).
     pub fn latest_changed(&self, items: &[usize], limit: usize) -> Vec<usize> {
-        let mut sorted: Vec<usize> = items.to_vec();
-        sorted.sort_by(|&a, &b| {
-            self.last_changes[b]
-                .cmp(&self.last_changes[a])
-                .then_with(|| self.incidents[a].path.cmp(&self.incidents[b].path))
-        });
-        sorted.truncate(limit);
-        sorted
+        let order = |a: &usize, b: &usize| {
+            self.last_changes[*b]
+                .cmp(&self.last_changes[*a])
+                .then_with(|| self.incidents[*a].path.cmp(&self.incidents[*b].path))
+        };
+        let mut latest: Vec<usize> = items.to_vec();
+        // The first `limit` in order, without sorting the others.
+        if limit > 0 && latest.len() > limit {
+            latest.select_nth_unstable_by(limit - 1, order);
+        }
+        latest.truncate(limit);
+        // URLs are unique: the order is total, unstable sorting is enough.
+        latest.sort_unstable_by(order);
+        latest
     }
 
     /// The incidents of one service, newest first (empty for an unused service).

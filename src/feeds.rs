@@ -58,27 +58,24 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
             items: archive.of_service(key),
         });
     }
+    let latest: Vec<Vec<usize>> = specs.iter().map(|s| archive.latest_changed(s.items, r.config.feed_limit)).collect();
     // Every entry's content is rendered once, then shared by the feeds that carry it.
-    let mut needed: Vec<usize> =
-        specs.iter().flat_map(|s| archive.latest_changed(s.items, r.config.feed_limit)).collect();
+    let mut needed: Vec<usize> = latest.iter().flatten().copied().collect();
     needed.sort_unstable();
     needed.dedup();
     let contents: Vec<(usize, Arc<str>)> =
         needed.par_iter().map(|&i| entry_html(r, i).map(|html| (i, html))).collect::<Result<_, RenderError>>()?;
     let content_of = |i: usize| contents.binary_search_by_key(&i, |(j, _)| *j).map_or("", |k| &*contents[k].1);
-    let mut count = 0;
-    for spec in &specs {
-        let entries: Vec<Entry<'_>> = archive
-            .latest_changed(spec.items, r.config.feed_limit)
-            .into_iter()
-            .map(|i| Entry {
+    specs.par_iter().zip(&latest).try_for_each(|(spec, latest)| -> Result<(), FeedError> {
+        let entries: Vec<Entry<'_>> = latest
+            .iter()
+            .map(|&i| Entry {
                 index: i,
                 incident: &archive.incidents[i],
                 content: content_of(i),
                 title: entry_title(r, &archive.incidents[i]),
             })
             .collect();
-        count += 2;
         // In `vigie serve`, a feed whose entries did not change is kept as it is.
         let key = || key_of((&spec.dir, entries.iter().map(|e| (r.page_keys[e.index], &e.title)).collect::<Vec<_>>()));
         let atom_path = format!("{}atom.xml", spec.dir);
@@ -87,13 +84,14 @@ pub fn render_feeds(r: &Renderer<'_>) -> Result<usize, FeedError> {
             let key = key();
             m.reuse(&atom_path, key) & m.reuse(&rss_path, key)
         }) {
-            continue;
+            return Ok(());
         }
         for (path, bytes) in [atom_feed(r, spec, &entries)?, rss_feed(r, spec, &entries)?] {
             r.sink.put(&path, bytes).map_err(RenderError::from)?;
         }
-    }
-    Ok(count)
+        Ok(())
+    })?;
+    Ok(specs.len() * 2)
 }
 
 struct Entry<'a> {
