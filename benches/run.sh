@@ -3,8 +3,9 @@
 # seed 42, the same posts for vigie and for Hugo) and prints one table:
 #   cold build to tmpfs (median of RUNS), peak memory, no-op rebuild on disk,
 #   one-post edit rebuild on disk, `vigie serve` start-up and edit-to-served
-#   latency; with Hugo's cold build and memory on the same posts in the same
-#   run, and the ratio Hugo / vigie, where `hugo` is installed.
+#   latency; with Hugo's (cold build, memory, `hugo server` start-up and edit
+#   latency) on the same posts in the same run, and the ratio Hugo / vigie,
+#   where `hugo` is installed.
 #
 #   bash benches/run.sh            # 1 000, 10 000 and 50 000 posts, 3 runs each
 #   bash benches/run.sh --quick    # 1 000 posts, 1 run: about a minute
@@ -104,11 +105,17 @@ for N in $SIZES; do
   row "one-post edit rebuild, disk (s, written)" "$N" "$w, $written" "–" ""
 
   # The dev server: start-up (until it serves), then edits until the page shows them.
-  line=$(python3 "$ROOT/benches/serve_edit_latency.py" "$BIN" "$C" "$([ "$RUNS" = 1 ] && echo 5 || echo 10)")
-  startup=$(echo "$line" | sed -n 's/.*start-up \([0-9]*\) ms.*/\1/p')
-  med=$(echo "$line" | sed -n 's/.*median \([0-9]*\) ms.*/\1/p'); max=$(echo "$line" | sed -n 's/.*max \([0-9]*\) ms.*/\1/p')
-  row "serve start-up (ms)" "$N" "$startup" "–" ""
-  row "serve edit → page served (ms, med/max)" "$N" "$med / $max" "–" ""
+  EDITS=$([ "$RUNS" = 1 ] && echo 5 || echo 10)
+  field() { echo "$1" | sed -n "s/.*$2 \\([0-9]*\\) ms.*/\\1/p"; }
+  line=$(python3 "$ROOT/benches/serve_edit_latency.py" "$BIN" "$C" "$EDITS")
+  startup=$(field "$line" start-up); med=$(field "$line" median); max=$(field "$line" max)
+  hstartup=""; hmed=""; hmax=""
+  if [ -n "$H" ]; then
+    line=$(python3 "$ROOT/benches/serve_edit_latency.py" --hugo "$HUGO" "$H" "$EDITS")
+    hstartup=$(field "$line" start-up); hmed=$(field "$line" median); hmax=$(field "$line" max)
+  fi
+  row "serve start-up (ms)" "$N" "$startup" "${hstartup:-–}" "$(ratio "$startup" "$hstartup")"
+  row "serve edit → page served (ms, med/max)" "$N" "$med / $max" "$([ -n "$hmed" ] && echo "$hmed / $hmax" || echo –)" "$(ratio "$med" "$hmed")"
   rm -rf "$FAST/out-$N" "$FAST/hugo-$N" "$D"
 done
 

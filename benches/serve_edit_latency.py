@@ -4,9 +4,12 @@ server, appends a unique line to one post, and polls the post's page until
 the line shows; repeats and prints the median and worst, in milliseconds.
 
 usage: serve_edit_latency.py VIGIE_BINARY SITE_ROOT [RUNS]
+       serve_edit_latency.py --hugo HUGO_BINARY HUGO_SITE_ROOT [RUNS]
 Prints one line: `edit-to-served: median N ms, max N ms over R edits (start-up N ms)`.
-The post edited is the first Markdown file under content/ (sorted); it is
-restored afterwards.
+The post edited is the first Markdown file under content/ (sorted, `_index.md`
+pages aside); it is restored afterwards. With --hugo, the same is measured
+for `hugo server` on the Hugo flavour of the corpus (start-up: until it says
+its web server is available).
 """
 import os
 import pathlib
@@ -18,18 +21,35 @@ import time
 import urllib.request
 
 
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def main():
-    binary, root = sys.argv[1], pathlib.Path(sys.argv[2])
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 10
-    post = sorted(root.joinpath("content").rglob("*.md"))[0]
+    args = sys.argv[1:]
+    hugo = args[0] == "--hugo"
+    if hugo:
+        args = args[1:]
+    binary, root = args[0], pathlib.Path(args[1])
+    runs = int(args[2]) if len(args) > 2 else 10
+    post = sorted(p for p in root.joinpath("content").rglob("*.md") if p.name != "_index.md")[0]
     original = post.read_bytes()
     started = time.monotonic()
-    server = subprocess.Popen([binary, "serve", "--port", "0", "--root", str(root)],
-                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    if hugo:
+        command = [binary, "server", "--source", str(root), "--port", str(free_port()),
+                   "--bind", "127.0.0.1", "--disableLiveReload"]
+        ready = r"Web Server is available at (http://\S+/)"
+    else:
+        command = [binary, "serve", "--port", "0", "--root", str(root)]
+        ready = r"at (http://\S+/)"
+    server = subprocess.Popen(command, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True)
     try:
         base = None
-        for line in server.stderr:
-            m = re.search(r"at (http://\S+/)", line)
+        for line in server.stdout:
+            m = re.search(ready, line)
             if m:
                 base = m.group(1)
                 break
@@ -38,8 +58,8 @@ def main():
         startup = (time.monotonic() - started) * 1000
         # Drain stderr in the background so that the server never blocks on it.
         import threading
-        threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
-        page = find_page(base, post)
+        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        page = hugo_page(root, post) if hugo else find_page(base, post)
         samples = []
         for i in range(runs):
             marker = f"latency-marker-{os.getpid()}-{i}"
@@ -60,6 +80,11 @@ def main():
         post.write_bytes(original)
         server.terminate()
         server.wait()
+
+
+def hugo_page(root, post):
+    """The page of `post` in Hugo's default layout: its path under content/."""
+    return post.relative_to(root / "content").with_suffix("").as_posix() + "/"
 
 
 def find_page(base, post):
