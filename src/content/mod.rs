@@ -170,12 +170,14 @@ pub fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
 }
 
 fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
-    let mut by_url: rustc_hash::FxHashMap<&str, Vec<&Incident>> = Default::default();
-    for incident in incidents {
-        by_url.entry(&incident.path).or_default().push(incident);
-    }
+    let mut by_url: rustc_hash::FxHashMap<&str, &Incident> = Default::default();
+    by_url.reserve(incidents.len());
+    let mut shared: Vec<&str> = incidents.iter().filter_map(|i| by_url.insert(&i.path, i).map(|_| &*i.path)).collect();
+    shared.sort_unstable();
+    shared.dedup();
     let mut errors = Vec::new();
-    for mut same in by_url.into_values().filter(|same| same.len() > 1) {
+    for url in shared {
+        let mut same: Vec<&Incident> = incidents.iter().filter(|i| i.path == url).map(|i| &**i).collect();
         same.sort_by(|a, b| a.source.cmp(&b.source));
         let first = same[0];
         for incident in &same[1..] {

@@ -8,6 +8,16 @@ use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// How many locks the keys of the build under way are spread over.
+const SHARDS: usize = 16;
+
+/// The shard of `file`.
+fn shard(file: &str) -> usize {
+    let mut hasher = rustc_hash::FxHasher::default();
+    file.hash(&mut hasher);
+    hasher.finish() as usize % SHARDS
+}
+
 /// Rendered fragments by kind and input key: their HTML and its hash.
 type Fragments = FxHashMap<(&'static str, u64), (Arc<str>, u64)>;
 
@@ -16,10 +26,11 @@ type Fragments = FxHashMap<(&'static str, u64), (Arc<str>, u64)>;
 #[derive(Default)]
 pub struct RenderMemo {
     previous: FxHashMap<String, u64>,
-    current: Mutex<FxHashMap<String, u64>>,
+    /// Sharded by file name: the pages of a build record their keys from every thread at once.
+    current: [Mutex<FxHashMap<String, u64>>; SHARDS],
     /// Fragments by kind and input key.
     previous_fragments: Fragments,
-    current_fragments: Mutex<Fragments>,
+    current_fragments: [Mutex<Fragments>; SHARDS],
     reused: AtomicUsize,
 }
 
@@ -27,7 +38,7 @@ impl RenderMemo {
     /// Whether `file` was rendered from inputs with this `key` in the last
     /// good build (then it need not be rendered again); records the key.
     pub fn reuse(&self, file: &str, key: u64) -> bool {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).insert(file.to_string(), key);
+        self.current[shard(file)].lock().unwrap_or_else(|e| e.into_inner()).insert(file.to_string(), key);
         let same = self.previous.get(file) == Some(&key);
         if same {
             self.reused.fetch_add(1, Ordering::Relaxed);
@@ -54,14 +65,14 @@ impl RenderMemo {
                 (html, hash)
             }
         };
-        self.current_fragments.lock().unwrap_or_else(|e| e.into_inner()).insert(name, fragment.clone());
+        let shard = &self.current_fragments[key as usize % SHARDS];
+        shard.lock().unwrap_or_else(|e| e.into_inner()).insert(name, fragment.clone());
         Ok(fragment)
     }
 
     /// The files of the last good build that the build under way no longer makes.
     pub fn gone(&self) -> Vec<String> {
-        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        self.previous.keys().filter(|file| !current.contains_key(*file)).cloned().collect()
+        self.previous.keys().filter(|file| !self.has_produced(file)).cloned().collect()
     }
 
     /// Whether a good build was committed since the memo was made: the
@@ -72,7 +83,7 @@ impl RenderMemo {
 
     /// Whether the build under way rendered or reused `file`.
     pub fn has_produced(&self, file: &str) -> bool {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).contains_key(file)
+        self.current[shard(file)].lock().unwrap_or_else(|e| e.into_inner()).contains_key(file)
     }
 
     /// [`key_of`] what a view shows, through its serialized form.
@@ -87,19 +98,25 @@ impl RenderMemo {
 
     /// Makes the build under way the reference for the next one (after it succeeded).
     pub fn commit(&mut self) {
-        let current = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
-        std::mem::swap(&mut self.previous, current);
-        current.clear();
-        let fragments = self.current_fragments.get_mut().unwrap_or_else(|e| e.into_inner());
-        std::mem::swap(&mut self.previous_fragments, fragments);
-        fragments.clear();
+        self.previous.clear();
+        for shard in &mut self.current {
+            self.previous.extend(shard.get_mut().unwrap_or_else(|e| e.into_inner()).drain());
+        }
+        self.previous_fragments.clear();
+        for shard in &mut self.current_fragments {
+            self.previous_fragments.extend(shard.get_mut().unwrap_or_else(|e| e.into_inner()).drain());
+        }
         self.reused = AtomicUsize::new(0);
     }
 
     /// Forgets the build under way (after it failed).
     pub fn discard(&mut self) {
-        self.current.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
-        self.current_fragments.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        for shard in &mut self.current {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        for shard in &mut self.current_fragments {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        }
         self.reused = AtomicUsize::new(0);
     }
 }
