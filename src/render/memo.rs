@@ -2,13 +2,17 @@
 //! that `vigie serve` re-renders after an edit only the pages whose inputs
 //! changed (the edited incident's page, its neighbours, the lists that show
 //! it) and reuses every other page of the site it already serves.
+//!
+//! The records live from build to build: a build marks what it renders or
+//! reuses with its number, so that an edit costs a lookup per page, with no
+//! copying of the records of the whole site.
 
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// How many locks the keys of the build under way are spread over.
+/// How many locks the records are spread over: pages record their keys from every thread at once.
 const SHARDS: usize = 16;
 
 /// The shard of `file`.
@@ -18,38 +22,79 @@ fn shard(file: &str) -> usize {
     hasher.finish() as usize % SHARDS
 }
 
-/// Rendered fragments by kind and input key: their HTML and its hash.
-type Fragments = FxHashMap<(&'static str, u64), (Arc<str>, u64)>;
+/// What is known of one output file.
+struct PageRecord {
+    /// The key of the inputs it was rendered from in the last good build, if it was made then.
+    committed: Option<u64>,
+    /// Its key in the build numbered `seen`.
+    pending: u64,
+    /// The last build that made it.
+    seen: u64,
+}
 
-/// Page keys and rendered fragments of the last good build, and those of
-/// the build under way.
-#[derive(Default)]
+/// A rendered fragment: its HTML, the hash of the HTML, and the last build that used it.
+struct FragmentRecord {
+    html: Arc<str>,
+    hash: u64,
+    seen: u64,
+}
+
+type Shards<K, V> = [Mutex<FxHashMap<K, V>>; SHARDS];
+
+/// Page keys and rendered fragments of the last good build and of the build under way.
 pub struct RenderMemo {
-    previous: FxHashMap<String, u64>,
-    /// Sharded by file name: the pages of a build record their keys from every thread at once.
-    current: [Mutex<FxHashMap<String, u64>>; SHARDS],
+    pages: Shards<String, PageRecord>,
     /// Fragments by kind and input key.
-    previous_fragments: Fragments,
-    current_fragments: [Mutex<Fragments>; SHARDS],
+    fragments: Shards<(&'static str, u64), FragmentRecord>,
+    /// The number of the build under way.
+    build: u64,
+    /// Whether a good build was committed.
+    committed: bool,
     reused: AtomicUsize,
+}
+
+impl Default for RenderMemo {
+    fn default() -> Self {
+        RenderMemo {
+            pages: Default::default(),
+            fragments: Default::default(),
+            build: 1,
+            committed: false,
+            reused: AtomicUsize::new(0),
+        }
+    }
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl RenderMemo {
     /// Whether `file` was rendered from inputs with this `key` in the last
     /// good build (then it need not be rendered again); records the key.
     pub fn reuse(&self, file: &str, key: u64) -> bool {
-        self.current[shard(file)].lock().unwrap_or_else(|e| e.into_inner()).insert(file.to_string(), key);
-        let same = self.previous.get(file) == Some(&key);
+        let mut pages = locked(&self.pages[shard(file)]);
+        let same = match pages.get_mut(file) {
+            Some(record) => {
+                record.pending = key;
+                record.seen = self.build;
+                record.committed == Some(key)
+            }
+            None => {
+                pages.insert(file.to_string(), PageRecord { committed: None, pending: key, seen: self.build });
+                false
+            }
+        };
         if same {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
         same
     }
 
-    /// A fragment of this kind (a card, a feed entry) rendered by the last
-    /// good build from inputs with this key (a hash of everything it is made
-    /// of, the incident's path included), if any, else rendered now; with a
-    /// hash of its HTML. It is kept for the next build either way.
+    /// A fragment of this kind (a card, a feed entry) rendered earlier from
+    /// inputs with this key (a hash of everything it is made of, the
+    /// incident's path included), if any, else rendered now; with a hash of
+    /// its HTML. It is kept for the next build either way.
     pub fn fragment<E>(
         &self,
         kind: &'static str,
@@ -57,33 +102,39 @@ impl RenderMemo {
         render: impl FnOnce() -> Result<Arc<str>, E>,
     ) -> Result<(Arc<str>, u64), E> {
         let name = (kind, key);
-        let fragment = match self.previous_fragments.get(&name) {
-            Some(fragment) => fragment.clone(),
-            None => {
-                let html = render()?;
-                let hash = key_of(&*html);
-                (html, hash)
-            }
-        };
-        let shard = &self.current_fragments[key as usize % SHARDS];
-        shard.lock().unwrap_or_else(|e| e.into_inner()).insert(name, fragment.clone());
-        Ok(fragment)
+        let shard = &self.fragments[key as usize % SHARDS];
+        if let Some(record) = locked(shard).get_mut(&name) {
+            record.seen = self.build;
+            return Ok((record.html.clone(), record.hash));
+        }
+        // Rendered without holding the lock: other threads go on meanwhile.
+        let html = render()?;
+        let hash = key_of(&*html);
+        locked(shard).insert(name, FragmentRecord { html: html.clone(), hash, seen: self.build });
+        Ok((html, hash))
     }
 
     /// The files of the last good build that the build under way no longer makes.
     pub fn gone(&self) -> Vec<String> {
-        self.previous.keys().filter(|file| !self.has_produced(file)).cloned().collect()
+        let mut gone = Vec::new();
+        for shard in &self.pages {
+            let pages = locked(shard);
+            gone.extend(
+                pages.iter().filter(|(_, r)| r.committed.is_some() && r.seen != self.build).map(|(f, _)| f.clone()),
+            );
+        }
+        gone
     }
 
     /// Whether a good build was committed since the memo was made: the
     /// build under way then renders only what changed since.
     pub fn has_previous(&self) -> bool {
-        !self.previous.is_empty()
+        self.committed
     }
 
     /// Whether the build under way rendered or reused `file`.
     pub fn has_produced(&self, file: &str) -> bool {
-        self.current[shard(file)].lock().unwrap_or_else(|e| e.into_inner()).contains_key(file)
+        locked(&self.pages[shard(file)]).get(file).is_some_and(|r| r.seen == self.build)
     }
 
     /// [`key_of`] what a view shows, through its serialized form.
@@ -96,27 +147,34 @@ impl RenderMemo {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Makes the build under way the reference for the next one (after it succeeded).
+    /// Makes the build under way the reference for the next one (after it
+    /// succeeded): what it did not make is forgotten.
     pub fn commit(&mut self) {
-        self.previous.clear();
-        for shard in &mut self.current {
-            self.previous.extend(shard.get_mut().unwrap_or_else(|e| e.into_inner()).drain());
+        let build = self.build;
+        for shard in &mut self.pages {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| {
+                record.committed = Some(record.pending);
+                record.seen == build
+            });
         }
-        self.previous_fragments.clear();
-        for shard in &mut self.current_fragments {
-            self.previous_fragments.extend(shard.get_mut().unwrap_or_else(|e| e.into_inner()).drain());
+        for shard in &mut self.fragments {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.seen == build);
         }
-        self.reused = AtomicUsize::new(0);
+        self.committed = true;
+        self.next_build();
     }
 
-    /// Forgets the build under way (after it failed).
+    /// Forgets the build under way (after it failed); its fragments stay
+    /// at hand until a good build no longer uses them.
     pub fn discard(&mut self) {
-        for shard in &mut self.current {
-            shard.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        for shard in &mut self.pages {
+            shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.committed.is_some());
         }
-        for shard in &mut self.current_fragments {
-            shard.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
-        }
+        self.next_build();
+    }
+
+    fn next_build(&mut self) {
+        self.build += 1;
         self.reused = AtomicUsize::new(0);
     }
 }
@@ -165,5 +223,28 @@ mod tests {
         );
         assert_eq!(html(memo.fragment("card", 8, || render("<p>2</p>"))), Ok(Arc::from("<p>2</p>")));
         assert_eq!(html(memo.fragment("entry", 7, || render("<p>3</p>"))), Ok(Arc::from("<p>3</p>")), "by kind");
+    }
+
+    #[test]
+    fn a_good_build_forgets_what_it_did_not_use() {
+        let mut memo = RenderMemo::default();
+        let render = |html: &str| -> Result<Arc<str>, ()> { Ok(Arc::from(html)) };
+        memo.reuse("a.html", 1);
+        memo.fragment("card", 1, || render("<p>1</p>")).ok();
+        memo.commit();
+        memo.reuse("b.html", 2);
+        memo.fragment("card", 2, || render("<p>2</p>")).ok();
+        memo.discard();
+        assert!(!memo.has_produced("b.html"), "a failed build made nothing");
+        assert!(!memo.reuse("b.html", 2), "nor is it reused: the served site does not have it");
+        memo.commit();
+        let mut rendered = false;
+        let again = memo.fragment("card", 1, || {
+            rendered = true;
+            render("<p>1</p>")
+        });
+        assert!(rendered, "the fragment unused by the last good build was forgotten");
+        assert_eq!(again.map(|(html, _)| html), Ok(Arc::from("<p>1</p>")));
+        assert_eq!(memo.gone(), vec!["b.html".to_string()], "b.html is not made by the build under way");
     }
 }
