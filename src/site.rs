@@ -249,14 +249,16 @@ impl Sink for TrackingSink<'_> {
     }
 }
 
-/// A fingerprint of everything a build depends on: the version of vigie,
-/// the options, and the path, size and modification time of every source
+/// A fingerprint of everything a build depends on: the version of vigie and
+/// its built-in theme, the options, and the path, size and modification time of every source
 /// file. Two builds with the same fingerprint give the same output.
 pub fn fingerprint(options: &BuildOptions) -> String {
     use std::hash::{Hash, Hasher};
     // XXH3 gives the same hash with every Rust version: the fingerprint is kept on disk.
     let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts, options.now.timestamp()).hash(&mut hasher);
+    // The theme built into this binary, which sites without a themes/ folder use.
+    crate::render::theme::EMBEDDED_DEFAULT_THEME.hash(&mut hasher);
     for name in ["site.toml", "content", "themes", "templates", "static"] {
         let path = options.root.join(name);
         if std::fs::symlink_metadata(&path).is_err() {
