@@ -143,7 +143,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
 }
 
 fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, ServeError> {
-    let attempt = |port: u16| Server::http(SocketAddr::new(ip, port));
+    let attempt = |port: u16| Server::from_listener(listen(SocketAddr::new(ip, port))?, None);
     match port {
         Some(port) => attempt(port).map_err(|e| ServeError::Bind {
             addr: SocketAddr::new(ip, port),
@@ -167,6 +167,17 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, ServeError> {
             })
         }
     }
+}
+
+/// A socket listening on `addr` whose connections send small writes at once.
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    // Accepted connections inherit this: tiny_http writes a response's head
+    // and body apart, and with Nagle's algorithm the body of every response
+    // after the first on a kept-alive connection would wait for the
+    // browser's delayed acknowledgement (40 ms a file).
+    rustix::net::sockopt::set_tcp_nodelay(&listener, true)?;
+    Ok(listener)
 }
 
 /// The state kept between rebuilds: the loaded site, what was parsed and
@@ -370,4 +381,21 @@ fn respond(request: Request, served: &Served) {
             .with_header(header("Content-Type", "text/plain; charset=utf-8")),
     };
     let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_connections_do_not_wait_to_send_small_writes() {
+        let listener = listen(SocketAddr::from(([127, 0, 0, 1], 0))).expect("a free port");
+        let client = std::net::TcpStream::connect(listener.local_addr().expect("bound")).expect("connect");
+        let (accepted, _) = listener.accept().expect("accept");
+        assert!(
+            rustix::net::sockopt::tcp_nodelay(&accepted).expect("read TCP_NODELAY"),
+            "Nagle's algorithm is on: keep-alive responses wait 40 ms each"
+        );
+        drop(client);
+    }
 }
