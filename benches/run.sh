@@ -3,7 +3,8 @@
 # seed 42, the same posts for vigie and for Hugo) and prints one table:
 #   cold build to tmpfs (median of RUNS), peak memory, no-op rebuild on disk,
 #   one-post edit rebuild on disk, `vigie serve` start-up and edit-to-served
-#   latency; with Hugo's (cold build, memory, `hugo server` start-up and edit
+#   latency, and the physical floor (benches/floor.rs: read, Markdown, write);
+#   with Hugo's (cold build, memory, `hugo server` start-up and edit
 #   latency) on the same posts in the same run, and the ratio Hugo / vigie,
 #   where `hugo` is installed.
 #
@@ -29,8 +30,9 @@ TIME=/usr/bin/time
 mkdir -p "$WORK" "$FAST"
 export SOURCE_DATE_EPOCH=1763700000   # fixed build time: reproducible output, no-op rebuilds write nothing
 
-echo "# building vigie (release)" >&2
+echo "# building vigie (release) and benches/floor.rs" >&2
 cargo build --release --quiet
+cargo bench --quiet --bench floor --no-run 2>/dev/null
 BIN="$ROOT/target/release/vigie"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -88,6 +90,10 @@ for N in $SIZES; do
   fi
   ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f×", b / a }' || true; }
   row "cold build, tmpfs (s)" "$N" "$vw" "${hw:-–}" "$(ratio "$vw" "$hw")"
+  # The physical floor on this machine (benches/floor.rs): read, Markdown, write, nothing else.
+  floor=$(cargo bench --quiet --bench floor -- "$C" "$FAST/floor-$N" "$RUNS" 2>/dev/null | tail -n 1)
+  fs=$(echo "$floor" | sed -n 's/.*total \([0-9]*\) ms.*/\1/p')
+  [ -n "$fs" ] && NOTES+=("$N posts, $floor: vigie's cold build is $(awk -v v="$vw" -v f="$fs" 'BEGIN { printf "%.2f", v * 1000 / f }')× this floor.")
   row "peak memory, cold build (MiB)" "$N" "$vm" "${hm:-–}" "$(ratio "$vm" "$hm")"
 
   # On the real disk: a first build, then a build with nothing changed, then one post edited.
