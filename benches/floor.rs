@@ -45,13 +45,13 @@ fn main() {
     let (read, render, write) = (median(read), median(render), median(write));
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "floor, {} posts, {} threads: read {:.0} ms, Markdown {:.0} ms, write {:.0} ms, total {:.0} ms (medians of {runs})",
+        "total {:.0} ms for {} posts (read {:.0} ms, Markdown {:.0} ms, write {:.0} ms; {} threads, medians of {runs})",
+        ms(read + render + write),
         sources.len(),
-        rayon::current_num_threads(),
         ms(read),
         ms(render),
         ms(write),
-        ms(read + render + write)
+        rayon::current_num_threads(),
     );
 }
 

@@ -60,7 +60,7 @@ timed() { # out_file cmd... -> prints "seconds max_rss_kib"
 
 ROWS=()
 NOTES=()
-row() { ROWS+=("$(printf '| %-34s | %7s | %12s | %12s | %7s |' "$@")"); }
+row() { ROWS+=("$(printf '| %-40s | %7s | %12s | %12s | %10s |' "$@")"); }
 
 for N in $SIZES; do
   echo "# $N posts" >&2
@@ -93,7 +93,7 @@ for N in $SIZES; do
   # The physical floor on this machine (benches/floor.rs): read, Markdown, write, nothing else.
   floor=$(cargo bench --quiet --bench floor -- "$C" "$FAST/floor-$N" "$RUNS" 2>/dev/null | tail -n 1)
   fs=$(echo "$floor" | sed -n 's/.*total \([0-9]*\) ms.*/\1/p')
-  [ -n "$fs" ] && NOTES+=("$N posts, $floor: vigie's cold build is $(awk -v v="$vw" -v f="$fs" 'BEGIN { printf "%.2f", v * 1000 / f }')× this floor.")
+  [ -n "$fs" ] && NOTES+=("$N posts, physical floor (benches/floor.rs): $floor; vigie's cold build is $(awk -v v="$vw" -v f="$fs" 'BEGIN { printf "%.2f", v * 1000 / f }')× that.")
   row "peak memory, cold build (MiB)" "$N" "$vm" "${hm:-–}" "$(ratio "$vm" "$hm")"
 
   # On the real disk: a first build, then a build with nothing changed, then one post edited.
@@ -129,7 +129,7 @@ echo
 HUGO_VERSION=$([ -n "$HUGO" ] && "$HUGO" version | awk '{print $2}' || echo "not installed")
 echo "vigie benchmark, commit $COMMIT, $(date -u +%Y-%m-%d), $(nproc) cores, runs=$RUNS; Hugo $HUGO_VERSION"
 echo
-printf '| %-34s | %7s | %12s | %12s | %7s |\n' "measure" "posts" "vigie" "Hugo" "Hugo/vigie"
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------------" "--------:" "-------------:" "-------------:" "--------:"
+printf '| %-40s | %7s | %12s | %12s | %10s |\n' "measure" "posts" "vigie" "Hugo" "Hugo/vigie"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "--------:" "-------------:" "-------------:" "-----------:"
 printf '%s\n' "${ROWS[@]}"
 if [ ${#NOTES[@]} -gt 0 ]; then echo; printf -- '- %s\n' "${NOTES[@]}"; fi
