@@ -73,7 +73,7 @@ pub fn new_post(options: &NewOptions) -> Result<Created, Diagnostics> {
     let source = Path::new(CONTENT_DIR).join(plan.start.format("%Y").to_string()).join(format!("{day}-{slug}.md"));
     let text = render(&plan, &config.language);
 
-    let markdown = Markdown::new(config.allow_html);
+    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
     let cx = ParseContext { config: &config, markdown: &markdown };
     let parsed = parse_incident(&source, &text, &cx);
     let Some(incident) = parsed.incident else {

@@ -68,7 +68,7 @@ pub fn add_update(options: &UpdateOptions) -> Result<Updated, Diagnostics> {
     let config = SiteConfig::load(&options.root)?;
     let (file, shown) = locate(&options.root, &options.path);
     let original = read(&file, &shown)?;
-    let markdown = Markdown::new(config.allow_html);
+    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
     let cx = ParseContext { config: &config, markdown: &markdown };
     let before = parse_incident(&shown, &original, &cx);
     if before.incident.is_none() {

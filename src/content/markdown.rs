@@ -7,7 +7,15 @@ use comrak::{markdown_to_html, Options};
 /// A configured Markdown renderer.
 pub struct Markdown {
     options: Options<'static>,
+    /// What the link back from a footnote to its reference says, before its number.
+    backref_label: &'static str,
 }
+
+/// The heading given to a post's footnotes (comrak gives none).
+const FOOTNOTES_HEADING: &str = "<h2 class=\"footnotes-heading\">Notes</h2>";
+
+/// comrak's label of a footnote's back link, in English.
+const COMRAK_BACKREF_LABEL: &str = "Back to reference ";
 
 impl Markdown {
     /// A renderer; `allow_html` keeps raw HTML as is.
@@ -20,12 +28,35 @@ impl Markdown {
         options.extension.footnotes = true;
         options.render.r#unsafe = allow_html;
         options.render.escape = !allow_html;
-        Markdown { options }
+        Markdown { options, backref_label: COMRAK_BACKREF_LABEL }
+    }
+
+    /// The renderer for a site in `language` (its footnotes' words).
+    pub fn for_language(self, language: &str) -> Self {
+        let backref_label =
+            if language.starts_with("fr") { "Retour à l’appel de note " } else { COMRAK_BACKREF_LABEL };
+        Markdown { backref_label, ..self }
     }
 
     /// Renders a Markdown text to HTML.
     pub fn render(&self, text: &str) -> String {
-        plain_paragraph(text).unwrap_or_else(|| markdown_to_html(text, &self.options))
+        let html = plain_paragraph(text).unwrap_or_else(|| markdown_to_html(text, &self.options));
+        if text.contains("[^") {
+            self.label_footnotes(html)
+        } else {
+            html
+        }
+    }
+
+    /// Gives the footnotes a heading (a section needs one) and their back
+    /// links a label in the site's language.
+    fn label_footnotes(&self, html: String) -> String {
+        const SECTION: &str = "<section class=\"footnotes\" data-footnotes>";
+        let Some(at) = html.find(SECTION).map(|at| at + SECTION.len()) else { return html };
+        let (body, notes) = html.split_at(at);
+        let notes = notes
+            .replace(&format!("aria-label=\"{COMRAK_BACKREF_LABEL}"), &format!("aria-label=\"{}", self.backref_label));
+        format!("{body}\n{FOOTNOTES_HEADING}{notes}")
     }
 }
 
@@ -121,6 +152,25 @@ mod tests {
             }
         }
         assert!(shortcut > 1000, "the shortcut must actually be exercised ({shortcut})");
+    }
+
+    #[test]
+    fn footnotes_have_a_heading_and_back_links_in_the_site_language() {
+        let text = "Un « split brain »[^1].\n\n[^1]: Cerveau divisé.\n";
+        let html = Markdown::new(false).for_language("fr").render(text);
+        assert!(
+            html.contains("<section class=\"footnotes\" data-footnotes>\n<h2 class=\"footnotes-heading\">Notes</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Retour à l’appel de note 1\""), "{html}");
+        assert!(!html.contains("Back to reference"), "{html}");
+        let english = Markdown::new(false).for_language("en").render(text);
+        assert!(
+            english.contains("aria-label=\"Back to reference 1\"") && english.contains("footnotes-heading"),
+            "{english}"
+        );
+        let no_notes = Markdown::new(false).for_language("fr").render("Un texte [^1] sans note.\n");
+        assert!(!no_notes.contains("footnotes-heading"), "{no_notes}");
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub fn load_content_cached(
     cache: &mut ParseCache,
     changed: Option<&[PathBuf]>,
 ) -> Result<Content, Diagnostics> {
-    let markdown = Markdown::new(config.allow_html);
+    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
     let cx = ParseContext { config, markdown: &markdown };
     if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
         for path in &forget {
@@ -136,7 +136,7 @@ fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
 
 fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
     let (files, diagnostics) = load::find_sources(root);
-    let markdown = Markdown::new(config.allow_html);
+    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
     let cx = ParseContext { config, markdown: &markdown };
     let parsed: Vec<Parsed> = files.par_iter().map(|path| parse_file(root, path, &cx)).collect();
     assemble(parsed.iter(), diagnostics, include_drafts)
