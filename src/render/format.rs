@@ -49,34 +49,69 @@ pub fn month_year(year: i32, month: u32, words: &DateWords) -> String {
 
 /// Writes `pattern` with its `{placeholders}` replaced, in one pass.
 fn fill(pattern: &str, t: &DateTime<Tz>, words: &DateWords) -> String {
-    use std::fmt::Write as _;
+    // The local time once: each accessor of `DateTime<Tz>` would add the offset again.
+    let local = t.naive_local();
     let mut out = String::with_capacity(pattern.len() + 24);
     let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
+    // Byte loops rather than `find`: the patterns are a few dozen bytes, too
+    // short for a searcher to pay for itself (`{` and `}` are ASCII).
+    let position = |text: &str, byte: u8| text.bytes().position(|b| b == byte);
+    while let Some(open) = position(rest, b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
+        let Some(close) = position(after, b'}') else {
             out.push_str(&rest[open..]);
             return out;
         };
-        let _ = match &after[..close] {
-            "weekday" => write!(out, "{}", words.weekdays[t.weekday().num_days_from_monday() as usize]),
-            "day" => match (&words.first_day, t.day()) {
-                (Some(first), 1) => write!(out, "{first}"),
-                (_, d) => write!(out, "{d}"),
+        match &after[..close] {
+            "weekday" => out.push_str(&words.weekdays[local.weekday().num_days_from_monday() as usize]),
+            "day" => match (&words.first_day, local.day()) {
+                (Some(first), 1) => out.push_str(first),
+                (_, d) => push_number(&mut out, d, 1),
             },
-            "month" => write!(out, "{}", words.months[t.month0() as usize]),
-            "year" => write!(out, "{}", t.year()),
-            "hour2" => write!(out, "{:02}", t.hour()),
-            "hour" => write!(out, "{}", t.hour()),
-            "minute" => write!(out, "{:02}", t.minute()),
-            "offset" => write!(out, "{}", t.format("%:z")),
-            other => write!(out, "{{{other}}}"),
-        };
+            "month" => out.push_str(&words.months[local.month0() as usize]),
+            "year" => push_year(&mut out, local.year()),
+            "hour2" => push_number(&mut out, local.hour(), 2),
+            "hour" => push_number(&mut out, local.hour(), 1),
+            "minute" => push_number(&mut out, local.minute(), 2),
+            "offset" => out.push_str(&t.format("%:z").to_string()),
+            other => {
+                out.push('{');
+                out.push_str(other);
+                out.push('}');
+            }
+        }
         rest = &after[close + 1..];
     }
     out.push_str(rest);
     out
+}
+
+/// Appends `n` in decimal, padded with zeros to `width` digits.
+fn push_number(out: &mut String, n: u32, width: usize) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+}
+
+/// Appends a year as `{}` writes it (a minus sign before years BCE).
+fn push_year(out: &mut String, year: i32) {
+    if year < 0 {
+        out.push('-');
+    }
+    push_number(out, year.unsigned_abs(), 1);
 }
 
 /// A duration rounded down to the minute: « 2 h 15 min », « 3 j 4 h 5 min »,
@@ -142,6 +177,48 @@ mod tests {
         let v = time_view(&t, &french());
         assert_eq!(v.long, "mardi 22 novembre 2016 à 12 h 16");
         assert_eq!(v.iso, "2016-11-22T12:16:00+01:00");
+    }
+
+    /// `fill` as it was written with `write!`, to check the direct version against.
+    fn fill_with_format(pattern: &str, t: &DateTime<Tz>, words: &DateWords) -> String {
+        let mut out = pattern.to_string();
+        let day = match (&words.first_day, t.day()) {
+            (Some(first), 1) => first.clone(),
+            (_, d) => format!("{d}"),
+        };
+        for (name, value) in [
+            ("{weekday}", words.weekdays[t.weekday().num_days_from_monday() as usize].clone()),
+            ("{day}", day),
+            ("{month}", words.months[t.month0() as usize].clone()),
+            ("{year}", format!("{}", t.year())),
+            ("{hour2}", format!("{:02}", t.hour())),
+            ("{hour}", format!("{}", t.hour())),
+            ("{minute}", format!("{:02}", t.minute())),
+            ("{offset}", format!("{}", t.format("%:z"))),
+        ] {
+            out = out.replace(name, &value);
+        }
+        out
+    }
+
+    #[test]
+    fn every_placeholder_is_written_as_format_writes_it() {
+        let pattern = "{weekday} {day} {month} {year} {hour2}:{minute} ({hour} h, {offset}) {unknown} {";
+        let words = french();
+        // Instants from 1890 to 2037, every 97 hours and 13 minutes: all
+        // weekdays, first days of months, both offsets of Paris, old LMT ones.
+        let mut t = chrono::Utc.with_ymd_and_hms(1890, 1, 1, 0, 0, 0).single().expect("valid");
+        let mut checked = 0;
+        while t.year() < 2037 {
+            let local = t.with_timezone(&Paris);
+            let expected = fill_with_format(pattern, &local, &words);
+            assert_eq!(fill(pattern, &local, &words), expected, "at {local}");
+            t += Duration::minutes(97 * 60 + 13);
+            checked += 1;
+        }
+        assert!(checked > 10_000, "{checked} instants checked");
+        let bce = chrono::Utc.with_ymd_and_hms(-44, 3, 15, 9, 5, 0).single().expect("valid").with_timezone(&Paris);
+        assert_eq!(fill("{year} {day} {hour2}", &bce, &words), fill_with_format("{year} {day} {hour2}", &bce, &words));
     }
 
     #[test]
