@@ -192,13 +192,20 @@ impl SiteConfig {
 /// in a title would make every feed invalid XML.
 pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}';
-    // Bytes first (U+FFFE and U+FFFF start with 0xEF): nearly every text has none of them.
-    let suspect = |b: &u8| (*b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xef;
-    if text.as_bytes().iter().any(suspect) && text.contains(forbidden) {
+    if has_suspect_bytes(text.as_bytes()) && text.contains(forbidden) {
         text.replace(forbidden, "\u{fffd}").into()
     } else {
         text.into()
     }
+}
+
+/// Whether `bytes` hold a control character other than tab and line ends, or
+/// 0xEF (the first byte of U+FFFE and U+FFFF): nearly every text has none.
+/// Blocks of 64 bytes without early exit inside one, so that the compiler
+/// can test many bytes at once.
+fn has_suspect_bytes(bytes: &[u8]) -> bool {
+    let suspect = |b: u8| (b < b' ') & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xef);
+    bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | suspect(b)))
 }
 
 /// Parses an absolute http(s) URL and makes sure its path ends with `/`.
@@ -227,6 +234,23 @@ mod tests {
 
     const MINIMAL: &str =
         "title = \"T\"\nbase_url = \"https://example.fr/incidents\"\n[services.mail]\nname = \"Messagerie\"\n";
+
+    #[test]
+    fn suspect_bytes_are_found_wherever_they_are() {
+        let naive =
+            |bytes: &[u8]| bytes.iter().any(|&b| (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xef);
+        for byte in 0..=255u8 {
+            for (len, at) in [(1, 0), (63, 62), (64, 63), (65, 64), (200, 128), (200, 199)] {
+                let mut text = vec![b'a'; len];
+                text[at] = byte;
+                assert_eq!(has_suspect_bytes(&text), naive(&text), "byte {byte:#04x} at {at} of {len}");
+            }
+        }
+        assert!(!has_suspect_bytes(b""));
+        let text = format!("{}\u{7}{}\u{fffe}\tfin\n", "é".repeat(40), "x".repeat(70));
+        assert_eq!(without_controls(&text), format!("{}\u{fffd}{}\u{fffd}\tfin\n", "é".repeat(40), "x".repeat(70)));
+        assert!(matches!(without_controls("é ’ « » \u{feff}\r\n"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn defaults_and_base_path() {
