@@ -229,6 +229,30 @@ impl DiskSink {
         let _ = std::fs::remove_dir_all(&self.staging);
     }
 
+    /// Creates `folder` and those of its ancestors inside the staging folder
+    /// that no earlier file needed, top down: one `mkdir` per new folder and
+    /// none that fails (`create_dir_all` tries the deepest first).
+    fn make_folders(&self, folder: &Path) -> Result<(), OutputError> {
+        let missing: Vec<PathBuf> = {
+            let made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            folder
+                .ancestors()
+                .take_while(|f| *f != self.staging && f.starts_with(&self.staging) && !made.contains(*f))
+                .map(Path::to_path_buf)
+                .collect()
+        };
+        for new in missing.iter().rev() {
+            match std::fs::create_dir(new) {
+                Ok(()) => {}
+                // Another thread may have made it since.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && new.is_dir() => {}
+                Err(e) => return Err(io("creating a folder", new)(e)),
+            }
+        }
+        self.made.lock().unwrap_or_else(|e| e.into_inner()).extend(missing);
+        Ok(())
+    }
+
     fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
         let old = self.previous.as_ref()?.join(rel);
         let meta = std::fs::symlink_metadata(&old).ok()?;
@@ -244,10 +268,7 @@ impl Sink for DiskSink {
         use std::sync::atomic::Ordering::Relaxed;
         let path = self.staging.join(rel);
         if let Some(parent) = path.parent() {
-            let new = self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
-            if new {
-                std::fs::create_dir_all(parent).map_err(io("creating a folder", parent))?;
-            }
+            self.make_folders(parent)?;
         }
         if let Some(old) = self.unchanged(rel, &bytes) {
             let _ = std::fs::remove_file(&path);
