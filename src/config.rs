@@ -204,7 +204,7 @@ pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// Blocks of 64 bytes without early exit inside one, so that the compiler
 /// can test many bytes at once.
 fn has_suspect_bytes(bytes: &[u8]) -> bool {
-    let suspect = |b: u8| (b < b' ') & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xef);
+    let suspect = |b: u8| ((b < b' ') & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xef);
     bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | suspect(b)))
 }
 
