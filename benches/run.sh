@@ -60,7 +60,18 @@ timed() { # out_file cmd... -> prints "seconds max_rss_kib"
 
 ROWS=()
 NOTES=()
-row() { ROWS+=("$(printf '| %-40s | %7s | %12s | %12s | %10s |' "$@")"); }
+# One table row, padded by characters (printf pads by bytes: « → » and « × » are several).
+row() {
+  local LC_ALL=C.UTF-8
+  local widths=(-40 7 12 12 10) out="|" i=0 v w pad
+  for v in "$@"; do
+    w=${widths[$i]}
+    pad=$(( ${w#-} - ${#v} )); [ "$pad" -lt 0 ] && pad=0
+    if [ "$w" -lt 0 ]; then out+=" $v$(printf '%*s' "$pad" '') |"; else out+=" $(printf '%*s' "$pad" '')$v |"; fi
+    i=$((i + 1))
+  done
+  ROWS+=("$out")
+}
 
 for N in $SIZES; do
   echo "# $N posts" >&2
@@ -129,7 +140,7 @@ echo
 HUGO_VERSION=$([ -n "$HUGO" ] && "$HUGO" version | awk '{print $2}' || echo "not installed")
 echo "vigie benchmark, commit $COMMIT, $(date -u +%Y-%m-%d), $(nproc) cores, runs=$RUNS; Hugo $HUGO_VERSION"
 echo
-printf '| %-40s | %7s | %12s | %12s | %10s |\n' "measure" "posts" "vigie" "Hugo" "Hugo/vigie"
+row "measure" "posts" "vigie" "Hugo" "Hugo/vigie"; printf '%s\n' "${ROWS[-1]}"; unset 'ROWS[-1]'
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "--------:" "-------------:" "-------------:" "-----------:"
 printf '%s\n' "${ROWS[@]}"
 if [ ${#NOTES[@]} -gt 0 ]; then echo; printf -- '- %s\n' "${NOTES[@]}"; fi
