@@ -94,15 +94,18 @@ impl<'a> Archive<'a> {
             .fold(Duration::zero(), |a, b| a + b)
     }
 
-    /// Downtime of the given incidents that started in the twelve months before now.
+    /// Downtime of the given incidents (newest first) that started in the twelve months before now.
     pub fn downtime_last_year(&self, indices: &[usize]) -> Duration {
+        self.downtime(&indices[self.last_year(indices)])
+    }
+
+    /// Where, in `indices` (newest first), the incidents that started in
+    /// the twelve months before now are.
+    pub fn last_year(&self, indices: &[usize]) -> std::ops::Range<usize> {
         let since = self.now - Duration::days(365);
-        let recent: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|&i| self.incidents[i].start >= since && self.incidents[i].start <= self.now)
-            .collect();
-        self.downtime(&recent)
+        let start = indices.partition_point(|&i| self.incidents[i].start > self.now);
+        let end = indices.partition_point(|&i| self.incidents[i].start >= since);
+        start..end.max(start)
     }
 }
 
@@ -141,6 +144,52 @@ mod tests {
         assert_eq!(pages.len(), 3);
         assert_eq!(pages[2].items, &items[40..]);
         assert!(pages.iter().all(|p| p.total == 3));
+    }
+
+    fn incident_starting(start: DateTime<Tz>, n: usize) -> Arc<Incident> {
+        Arc::new(Incident {
+            source: format!("content/{n}.md").into(),
+            title: format!("Incident {n}"),
+            slug: format!("incident-{n}"),
+            start,
+            end: Some(start + Duration::hours(1)),
+            services: vec!["web".into()],
+            kind: crate::content::model::Kind::Incident,
+            severity: None,
+            reference: None,
+            summary_html: None,
+            summary_in_body: false,
+            draft: false,
+            updates: Vec::new(),
+            body_html: Arc::from(""),
+            path: format!("{n}/"),
+            source_hash: n as u64,
+        })
+    }
+
+    #[test]
+    fn last_year_holds_the_incidents_that_started_in_the_twelve_months_before_now() {
+        use chrono::TimeZone;
+        let now = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 11, 20, 12, 0, 0).single().expect("a time");
+        // Newest first, with ties on both edges of the window and some in the future.
+        let starts = [30, 2, 1, 0, 0, -1, -200, -365, -365, -366, -800]
+            .map(|days| now + Duration::days(days) - Duration::minutes(if days == -365 { 0 } else { 1 }));
+        let incidents: Vec<Arc<Incident>> =
+            starts.iter().enumerate().map(|(n, &start)| incident_starting(start, n)).collect();
+        let archive = Archive::new(&incidents, now);
+        let all: Vec<usize> = (0..incidents.len()).collect();
+        let since = now - Duration::days(365);
+        for from in 0..all.len() {
+            for to in from..=all.len() {
+                let items = &all[from..to];
+                let expected: Vec<usize> = items
+                    .iter()
+                    .copied()
+                    .filter(|&i| incidents[i].start >= since && incidents[i].start <= now)
+                    .collect();
+                assert_eq!(items[archive.last_year(items)], expected[..], "items {from}..{to}");
+            }
+        }
     }
 
     #[test]

@@ -325,6 +325,13 @@ fn served_site(server: &Server, paths: &[String]) -> std::collections::BTreeMap<
         .collect()
 }
 
+/// A post about the web service from 10 h to `end_hour` on `day`.
+fn recent_post(day: &str, end_hour: &str) -> String {
+    format!(
+        "+++\ntitle = \"Récent\"\nstart = {day}T10:00:00+02:00\nend = {day}T{end_hour}:00:00+02:00\nservices = [\"web\"]\nseverity = \"minor\"\n+++\nCorps.\n"
+    )
+}
+
 #[test]
 fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
     let site = TestSite::new("basic");
@@ -347,6 +354,17 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
             )
         }),
         Box::new(|| std::fs::remove_file(site.root().join("content/2016/nested/coupure-web.md")).expect("delete")),
+        // Another service and another duration: the service pages' figures move.
+        Box::new(|| {
+            let moved = text.replace("services = [\"mail\", \"web\"]", "services = [\"voip\"]");
+            std::fs::write(&post, moved.replace("end = 2016-11-22T14:31:00", "end = 2016-11-22T16:31:00"))
+                .expect("edit")
+        }),
+        // A post of the last twelve months (before the build time, 2024-11-20), the latest of its
+        // service: then it lasts longer (the services page's downtime moves), then it moves out of them.
+        Box::new(|| site.write("content/2024/recent.md", &recent_post("2024-06-01", "12"))),
+        Box::new(|| site.write("content/2024/recent.md", &recent_post("2024-06-01", "15"))),
+        Box::new(|| site.write("content/2024/recent.md", &recent_post("2023-06-01", "15"))),
     ];
     for (step, edit) in edits.iter().enumerate() {
         edit();

@@ -181,14 +181,75 @@ impl RenderMemo {
 
 /// A hash of anything hashable: the inputs of a page.
 pub fn key_of(value: impl Hash) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+    // The bytes `Hash` feeds are gathered in this thread's buffer and hashed
+    // at once: cheaper than setting up XXH3's streaming state for every key
+    // (a page, a card, a list: tens of thousands of keys per rebuild).
+    KEY_BYTES.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut bytes) => {
+            bytes.clear();
+            let key = hash_bytes(value, &mut bytes);
+            if bytes.capacity() > MAX_KEPT_KEY_BYTES {
+                *bytes = Vec::new();
+            }
+            key
+        }
+        // A key computed while computing another one: a buffer of its own.
+        Err(_) => hash_bytes(value, &mut Vec::new()),
+    })
+}
+
+/// The largest buffer [`key_of`] keeps between calls.
+const MAX_KEPT_KEY_BYTES: usize = 1 << 20;
+
+thread_local! {
+    /// Where [`key_of`] gathers the bytes of a value.
+    static KEY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// XXH3 of the bytes `value` feeds to a hasher, gathered in `bytes`.
+fn hash_bytes(value: impl Hash, bytes: &mut Vec<u8>) -> u64 {
+    value.hash(&mut ByteGatherer(bytes));
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// A hasher that only gathers the bytes it is fed.
+struct ByteGatherer<'b>(&'b mut Vec<u8>);
+
+impl Hasher for ByteGatherer<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(self.0)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_the_xxh3_of_the_hashed_bytes_even_when_nested() {
+        let streamed = |value: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3Default)| {
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+            value(&mut hasher);
+            hasher.finish()
+        };
+        let value = ("page", 3usize, vec![1u64, 2, 3], Some("a/b/"));
+        assert_eq!(key_of(value.clone()), streamed(&|h| value.hash(h)), "same as XXH3 fed piece by piece");
+        assert_ne!(key_of(("ab", "c")), key_of(("a", "bc")), "strings are delimited");
+        let big = vec![7u8; 2 * MAX_KEPT_KEY_BYTES];
+        assert_eq!(key_of(&big), streamed(&|h| big.hash(h)), "a value larger than the kept buffer");
+        struct Nested(u64);
+        impl Hash for Nested {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                key_of(self.0).hash(state);
+            }
+        }
+        let inner = key_of(5u64);
+        assert_eq!(key_of((Nested(5), 1u8)), key_of((inner, 1u8)), "a key computed inside another");
+    }
 
     #[test]
     fn reuses_only_after_a_committed_build_with_the_same_key() {

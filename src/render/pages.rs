@@ -96,44 +96,84 @@ pub fn render_incident(r: &Renderer<'_>, n: usize) -> Result<(), RenderError> {
 
 /// Renders the services page and each service's pages; returns how many.
 pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let mut summaries: Vec<_> = r.config.services.keys().map(|k| service_summary(r, k)).collect();
-    summaries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.key.cmp(&b.key)));
-    let mut cx = tera::Context::new();
-    cx.insert("services", &summaries);
-    r.emit(&index_file("services/"), "services.html", "services/", cx)?;
-    let services: Vec<_> = summaries
-        .iter()
-        .map(|summary| {
-            let items = r.archive.of_service(&summary.key);
-            let per_year = service_years(r, items);
-            // What every page of the service shows: its figures (they move with the day).
-            let figures = r.memo.map(|_| {
-                key_of((RenderMemo::view_key(summary), RenderMemo::view_key(&per_year), r.archive.now.date_naive()))
-            });
-            (summary, items, per_year, figures)
-        })
-        .collect();
+    let mut order: Vec<&str> = r.config.services.keys().map(String::as_str).collect();
+    let name = |key: &str| r.config.services[key].name.to_lowercase();
+    order.sort_by_cached_key(|&key| (name(key), key));
+    let services: Vec<ServiceFigures<'_>> = order.into_iter().map(|key| ServiceFigures::new(r, key)).collect();
+    let services_key = || key_of(("services", services.iter().map(|s| s.inputs).collect::<Vec<_>>()));
+    r.emit_keyed(&index_file("services/"), services_key, "services.html", "services/", || {
+        let summaries: Vec<&ServiceSummary> = services.iter().map(ServiceFigures::summary).collect();
+        let mut cx = tera::Context::new();
+        cx.insert("services", &summaries);
+        cx
+    })?;
     let jobs: Vec<_> = services
         .iter()
-        .flat_map(|(summary, items, per_year, figures)| {
-            paginate(items, r.config.paginate_by).into_iter().map(move |slice| (*summary, per_year, slice, figures))
+        .flat_map(|service| {
+            paginate(service.items, r.config.paginate_by).into_iter().map(move |slice| (service, slice))
         })
         .collect();
-    jobs.par_iter().try_for_each(|(summary, per_year, slice, figures)| {
-        let first = service_path(&summary.key);
+    jobs.par_iter().try_for_each(|(service, slice)| {
+        let first = service_path(service.key);
         let path = page_path(&first, slice.number);
-        let key = || key_of(("service", slice.number, slice.total, figures, keys(r, slice.items)));
+        let key = || key_of(("service", slice.number, slice.total, service.inputs, keys(r, slice.items)));
         r.emit_keyed(&index_file(&path), key, "service.html", &path, || {
+            let summary = service.summary();
             let mut cx = tera::Context::new();
             cx.insert("service", summary);
             cx.insert("cards", &cards(r, slice.items));
             cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
-            cx.insert("per_year", per_year);
+            cx.insert("per_year", service.per_year());
             cx.insert("service_feeds", &[&summary.feeds]);
             cx
         })
     })?;
     Ok(jobs.len() + 1)
+}
+
+/// One service's incidents and the figures its pages show, computed when
+/// a page needs them: in `vigie serve`, the pages of a service whose
+/// incidents did not change are reused without them.
+struct ServiceFigures<'r> {
+    /// Its key in site.toml.
+    key: &'r str,
+    /// Its incidents, newest first.
+    items: &'r [usize],
+    /// A hash of what the figures are made of (in `vigie serve` only): when
+    /// each incident started and ended and its kind, which of them started
+    /// in the last twelve months, and the card of the latest one.
+    inputs: u64,
+    renderer: &'r Renderer<'r>,
+    summary: std::sync::OnceLock<ServiceSummary>,
+    per_year: std::sync::OnceLock<Vec<YearStats>>,
+}
+
+impl<'r> ServiceFigures<'r> {
+    fn new(r: &'r Renderer<'r>, key: &'r str) -> Self {
+        let items = r.archive.of_service(key);
+        let inputs = match r.memo {
+            Some(_) => {
+                let incident = |i: usize| &r.archive.incidents[i];
+                let times: Vec<_> = items
+                    .iter()
+                    .map(|&i| (incident(i).start.timestamp(), incident(i).end.map(|e| e.timestamp()), incident(i).kind))
+                    .collect();
+                let last_year = r.archive.last_year(items);
+                let latest = items.first().map(|&i| RenderMemo::view_key(&r.card(i)));
+                key_of((key, times, last_year.start, last_year.end, latest))
+            }
+            None => 0,
+        };
+        ServiceFigures { key, items, inputs, renderer: r, summary: Default::default(), per_year: Default::default() }
+    }
+
+    fn summary(&self) -> &ServiceSummary {
+        self.summary.get_or_init(|| service_summary(self.renderer, self.key))
+    }
+
+    fn per_year(&self) -> &[YearStats] {
+        self.per_year.get_or_init(|| service_years(self.renderer, self.items))
+    }
 }
 
 /// Renders the 404 page.

@@ -55,7 +55,11 @@ pub fn page_path(first: &str, number: usize) -> String {
 
 /// The file that serves a site-relative directory path (`a/b/` → `a/b/index.html`).
 pub fn index_file(dir: &str) -> String {
-    format!("{dir}index.html")
+    const INDEX: &str = "index.html";
+    let mut file = String::with_capacity(dir.len() + INDEX.len());
+    file.push_str(dir);
+    file.push_str(INDEX);
+    file
 }
 
 #[cfg(test)]
