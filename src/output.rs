@@ -50,7 +50,9 @@ pub struct MemorySink(pub std::sync::Mutex<Output>);
 
 impl Sink for MemorySink {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path, bytes);
+        // Copied into its shared form before the lock: the threads wait only for the insertion.
+        let (path, bytes) = (path.to_string(), Arc::<[u8]>::from(bytes));
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).files.insert(path, bytes);
         Ok(())
     }
 }
