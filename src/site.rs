@@ -13,6 +13,7 @@ use crate::render::memo::{key_of, RenderMemo};
 use crate::render::{pages, sitemap, templates, theme, Renderer};
 use crate::{feeds, Error};
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -265,13 +266,19 @@ pub fn fingerprint(options: &BuildOptions) -> String {
             (name, "absent").hash(&mut hasher);
             continue;
         }
-        for entry in walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter() {
+        let entries: Vec<_> = walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter().collect();
+        // The files' metadata read on every core (one `stat` each), hashed in walk order.
+        let metadata: Vec<_> = entries
+            .par_iter()
+            .map(|entry| entry.as_ref().ok().and_then(|e| e.metadata().ok()).map(|m| (m.len(), m.modified().ok())))
+            .collect();
+        for (entry, meta) in entries.iter().zip(metadata) {
             match entry {
                 Ok(entry) => {
                     entry.path().hash(&mut hasher);
-                    if let Ok(meta) = entry.metadata() {
-                        meta.len().hash(&mut hasher);
-                        meta.modified().ok().hash(&mut hasher);
+                    if let Some((len, modified)) = meta {
+                        len.hash(&mut hasher);
+                        modified.hash(&mut hasher);
                     }
                 }
                 // An unreadable entry: never match a recorded fingerprint.

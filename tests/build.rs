@@ -256,3 +256,32 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
     }
     assert!(Path::new(&site.root().join("content/2016/panne-messagerie.md")).is_file(), "sources untouched");
 }
+
+/// A second build with no source changed renders and writes nothing and
+/// leaves every file's modification time; an edit that keeps the file's
+/// size is still seen, and only the files whose bytes changed are written.
+#[test]
+fn a_rebuild_writes_only_what_a_changed_source_changes() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let page = "2016/11/22/panne-de-la-messagerie/index.html";
+    let modified =
+        |rel: &str| std::fs::metadata(site.public().join(rel)).and_then(|m| m.modified()).expect("a built file");
+    let (page_time, sitemap_time) = (modified(page), modified("sitemap.xml"));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+
+    let run = site.build_ok(&[]);
+    assert!(run.stderr.contains("nothing written"), "a build with nothing changed rendered again:\n{}", run.stderr);
+    assert_eq!(modified(page), page_time, "the no-op build touched the incident page");
+
+    let post = "content/2016/panne-messagerie.md";
+    let text = std::fs::read_to_string(site.root().join(post)).expect("the fixture post");
+    let edited = text.replace("Un disque défaillant.", "Un disque défectueux.");
+    assert_eq!(edited.len(), text.len(), "the edit must keep the size, so that only the content and time tell");
+    site.write(post, &edited);
+    let run = site.build_ok(&[]);
+    assert!(!run.stderr.contains("nothing written"), "an edit of the same size went unseen:\n{}", run.stderr);
+    assert!(site.read(page).contains("Un disque défectueux."), "the incident page shows the old text");
+    assert_ne!(modified(page), page_time, "the changed page kept its old time");
+    assert_eq!(modified("sitemap.xml"), sitemap_time, "an unchanged file was written again");
+}
