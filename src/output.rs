@@ -137,9 +137,27 @@ pub fn check_destination(root: &Path, output: &Path) -> Result<(), OutputError> 
     }
 }
 
+/// `path` made absolute, with `.` and `..` resolved and symbolic links
+/// followed as far as the path exists: the folder the system will use once
+/// the missing part is created (`tmp/../content`, without `tmp/`, is `content`).
 fn absolute(path: &Path) -> PathBuf {
-    let abs =
+    use std::path::Component;
+    let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut abs = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // `link/..` is the parent of the link's target, as for the system.
+                if let Ok(real) = abs.canonicalize() {
+                    abs = real;
+                }
+                abs.pop();
+            }
+            other => abs.push(other),
+        }
+    }
     // Canonicalize the longest existing ancestor, keep the rest as written.
     let mut existing = abs.as_path();
     let mut rest = Vec::new();
@@ -189,8 +207,7 @@ impl DiskSink {
         let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         std::fs::create_dir_all(&parent).map_err(io("creating the output's parent folder", &parent))?;
         let cleanup = remove_leftovers_in_background(&parent, &name);
-        let staging = parent.join(format!(".{name}.vigie-new-{}", std::process::id()));
-        std::fs::create_dir_all(&staging).map_err(io("creating the staging folder", &staging))?;
+        let staging = new_folder(&parent, &format!(".{name}.vigie-new-"), "creating the staging folder")?;
         let previous = output.join(MARKER).is_file().then(|| output.clone());
         Ok(DiskSink {
             output,
@@ -212,13 +229,17 @@ impl DiskSink {
             let _ = cleanup.join();
         }
         let marker = self.staging.join(MARKER);
-        let result = std::fs::write(&marker, format!("{MARKER_TEXT}fingerprint: {fingerprint}\n"))
-            .map_err(io("writing the marker file", &marker))
-            .and_then(|()| swap_in(&self.staging, &self.output));
-        if result.is_err() {
+        if let Err(e) = std::fs::write(&marker, format!("{MARKER_TEXT}fingerprint: {fingerprint}\n")) {
             let _ = std::fs::remove_dir_all(&self.staging);
+            return Err(io("writing the marker file", &marker)(e));
         }
-        result?;
+        if let Err(e) = swap_in(&self.staging, &self.output) {
+            // The staging folder holds the new site again, unless a swap back failed.
+            if is_vigies(&self.staging) {
+                let _ = std::fs::remove_dir_all(&self.staging);
+            }
+            return Err(e);
+        }
         use std::sync::atomic::Ordering::Relaxed;
         Ok(WriteStats { written: self.written.load(Relaxed), kept: self.kept.load(Relaxed) })
     }
@@ -313,31 +334,74 @@ pub fn write_site(output: &Path, site: &Output) -> Result<WriteStats, OutputErro
     sink.finish("")
 }
 
+/// Creates a new folder in `parent` whose name starts with `prefix`, unique
+/// to this build: never one that a killed build left and that the cleanup of
+/// leftovers may be removing.
+fn new_folder(parent: &Path, prefix: &str, action: &'static str) -> Result<PathBuf, OutputError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    loop {
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let folder = parent.join(format!("{prefix}{}-{nanos:x}-{n}", std::process::id()));
+        match std::fs::create_dir(&folder) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => continue,
+            made => return made.map(|()| folder.clone()).map_err(io(action, &folder)),
+        }
+    }
+}
+
+/// Whether `folder` is one vigie may replace: it carries vigie's marker or is empty.
+fn is_vigies(folder: &Path) -> bool {
+    folder.join(MARKER).is_file() || is_empty_dir(folder)
+}
+
+/// The error for an output that was not vigie's when the new site was swapped in.
+fn not_vigies(output: &Path) -> OutputError {
+    OutputError::Refused {
+        path: output.to_path_buf(),
+        reason: "it was replaced during the build by a folder vigie did not create".into(),
+        hint: "nothing was changed; check what else writes to this folder, then build again".into(),
+    }
+}
+
 fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
     if std::fs::symlink_metadata(output).is_err() {
         return std::fs::rename(staging, output).map_err(io("moving the new site into place", output));
     }
+    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = output.parent().unwrap_or(Path::new("/"));
+    let exchange = |from: &Path, to: &Path| {
+        rustix::fs::renameat_with(rustix::fs::CWD, from, rustix::fs::CWD, to, rustix::fs::RenameFlags::EXCHANGE)
+    };
     // Atomic exchange where the system has it: there is never a moment without a site.
-    if rustix::fs::renameat_with(rustix::fs::CWD, staging, rustix::fs::CWD, output, rustix::fs::RenameFlags::EXCHANGE)
-        .is_err()
-    {
-        let old = staging.with_extension("old");
+    if exchange(staging, output).is_err() {
+        if !is_vigies(output) {
+            return Err(not_vigies(output));
+        }
+        // An empty folder of a unique name, which the rename replaces.
+        let old = new_folder(parent, &format!(".{name}.vigie-old-"), "setting the previous site aside")?;
         std::fs::rename(output, &old).map_err(io("moving the previous site aside", output))?;
         if let Err(e) = std::fs::rename(staging, output) {
             let _ = std::fs::rename(&old, output);
             return Err(io("moving the new site into place", output)(e));
         }
-        let _ = std::fs::remove_dir_all(&old);
         return Ok(());
     }
-    // `staging` now holds the previous site, which carries our marker: the
-    // next build removes it.
-    if staging.join(MARKER).is_file() || is_empty_dir(staging) {
-        let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let old = staging.with_file_name(format!(".{name}.vigie-old-{}", std::process::id()));
-        if std::fs::rename(staging, &old).is_err() {
-            let _ = std::fs::remove_dir_all(staging);
+    // `staging` now holds the previous site. Ours (marker or empty): set it
+    // aside for the next build to remove. Anything else (put there after the
+    // build checked the output): swapped back, and the build refused.
+    if !is_vigies(staging) {
+        if exchange(staging, output).is_err() {
+            // Out of the leftovers' name pattern, so that no build removes it.
+            let kept = parent.join(format!("{name}.kept-by-vigie-{}", std::process::id()));
+            let _ = std::fs::rename(staging, &kept);
         }
+        return Err(not_vigies(output));
+    }
+    let old = new_folder(parent, &format!(".{name}.vigie-old-"), "setting the previous site aside")?;
+    if std::fs::rename(staging, &old).is_err() {
+        let _ = std::fs::remove_dir_all(staging);
     }
     Ok(())
 }
@@ -381,6 +445,10 @@ mod tests {
         assert!(check_destination(root, &root.join("content")).is_err(), "content/");
         assert!(check_destination(root, &root.join("content/out")).is_err(), "inside content/");
         assert!(check_destination(root, &root.join("public")).is_ok(), "a new folder");
+        assert!(check_destination(root, &root.join("tmp/../content")).is_err(), "content/ through a missing folder");
+        assert!(check_destination(root, &root.join("./content/../content/x")).is_err(), "inside content/, dotted");
+        assert!(check_destination(root, &root.join("content/../public")).is_ok(), "public/, dotted");
+        assert!(!root.join("tmp").exists(), "checking creates nothing");
         std::fs::create_dir_all(root.join("docs")).expect("mkdir");
         std::fs::write(root.join("docs/keep.txt"), "mine").expect("write");
         assert!(check_destination(root, &root.join("docs")).is_err(), "a folder vigie did not create");
@@ -411,12 +479,59 @@ mod tests {
         let mut third = Output::default();
         third.insert("a/index.html", b"three".to_vec());
         write_site(&out, &third).expect("third build");
-        let old = dir.path().join(&leftovers[0]);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name())
+            .filter(|n| n != "public")
+            .collect();
+        assert_eq!(names.len(), 1, "the older previous site was removed: {names:?}");
         assert_eq!(
-            std::fs::read(old.join("a/index.html")).expect("read"),
+            std::fs::read(dir.path().join(&names[0]).join("a/index.html")).expect("read"),
             b"two",
             "only the last previous site is kept"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 2, "the older one was removed");
+    }
+
+    #[test]
+    fn a_staging_folder_left_by_a_killed_build_is_never_reused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        // What a killed build of a process with the same number (PID 1 in a container) left.
+        let stale = dir.path().join(format!(".public.vigie-new-{}", std::process::id()));
+        std::fs::create_dir_all(&stale).expect("mkdir");
+        std::fs::write(stale.join("stale.html"), "from the killed build").expect("write");
+        let mut site = Output::default();
+        site.insert("index.html", b"new".to_vec());
+        write_site(&out, &site).expect("build");
+        assert!(!out.join("stale.html").exists(), "the new site holds a file of the killed build");
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"new");
+        assert!(!stale.exists(), "the leftover is removed");
+    }
+
+    #[test]
+    fn a_folder_put_in_place_of_the_output_during_the_build_is_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let mut first = Output::default();
+        first.insert("index.html", b"one".to_vec());
+        write_site(&out, &first).expect("first build");
+        let sink = DiskSink::begin(&out).expect("begin");
+        sink.put("index.html", b"two".to_vec()).expect("put");
+        // Between the check and the swap, someone's folder takes the output's place.
+        std::fs::rename(&out, dir.path().join("moved")).expect("mv");
+        std::fs::create_dir(&out).expect("mkdir");
+        std::fs::write(out.join("notes.txt"), "mine").expect("write");
+        let error = sink.finish("").expect_err("the swap must be refused");
+        assert!(matches!(error, OutputError::Refused { .. }), "{error}");
+        assert_eq!(std::fs::read(out.join("notes.txt")).expect("the folder is back in place"), b"mine");
+        assert!(!out.join(MARKER).exists() && !out.join("index.html").exists(), "the new site was not swapped in");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("vigie-new"))
+            .collect();
+        assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
     }
 }

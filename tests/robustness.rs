@@ -608,6 +608,20 @@ fn make_read_only(dir: &Path) -> Option<Box<dyn Fn()>> {
     None
 }
 
+#[test]
+fn an_output_path_that_leads_back_into_the_sources_is_refused() {
+    let site = Site::base();
+    let sources = tree(&site.root().join("content"));
+    let run = site.build_within(&["--output", "tmp/../content"], Duration::from_secs(60));
+    run.failed().has_finding(&format!(
+        "{}: refusing to write the site here: it contains the site's sources ({})",
+        site.root().join("tmp/../content").display(),
+        site.root().canonicalize().expect("canonical root").join("content").display()
+    ));
+    assert_eq!(tree(&site.root().join("content")), sources, "content/ is intact");
+    assert!(!site.root().join("tmp").exists(), "the refused build created tmp/");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_output_parent_fails_cleanly_and_keeps_the_old_site() {
