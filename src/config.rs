@@ -142,7 +142,7 @@ impl SiteConfig {
             if !is_service_key(key.get_ref()) {
                 errors.push(
                     Diagnostic::error(path, at(key.span()), format!("service key \"{}\" cannot be used in URLs", key.get_ref()))
-                        .with_hint("use lowercase ASCII letters, digits and '-' only, e.g. [services.web-hosting]; the display name goes in `name`"),
+                        .with_hint("use lowercase ASCII letters, digits, '-' and '_' only, e.g. [services.web-hosting]; the display name goes in `name`"),
                 );
             }
             let service = ServiceConfig {

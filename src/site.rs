@@ -291,8 +291,9 @@ pub fn fingerprint(options: &BuildOptions) -> String {
 
 /// Builds the site at `options.root` into `output_dir`. The previous output
 /// stays untouched unless the whole build succeeds; files whose bytes did not
-/// change keep their modification time; when no source changed since the
-/// build that made `output_dir`, nothing is rendered or written.
+/// change keep their modification time; when no source, no option and not
+/// the build time (to the minute) changed since the build that made
+/// `output_dir`, nothing is rendered or written.
 pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Error> {
     check_destination(&options.root, output_dir)?;
     let mut timings = Vec::new();

@@ -195,6 +195,30 @@ fn update_keeps_crlf_and_bom() {
     update_keeps_every_other_byte("posts/hand-formatted-crlf.md", true);
 }
 
+#[cfg(unix)]
+#[test]
+fn update_edits_the_post_a_symbolic_link_points_to_and_keeps_the_link() {
+    let site = TestSite::new("authoring/site");
+    let original = String::from_utf8(fixture("posts/hand-formatted.md")).expect("UTF-8 fixture");
+    site.write("archives/dns.md", &original);
+    let link = site.root().join(POST);
+    std::fs::create_dir_all(link.parent().expect("parent")).expect("mkdir");
+    std::os::unix::fs::symlink(site.root().join("archives/dns.md"), &link).expect("symlink");
+    let run = site.vigie(&["update", POST, "--status", "resolved", "Réparé.", "--at", "2024-11-20 09:30"]);
+    assert_eq!(run.code, Some(0), "vigie update failed:\n{}", run.stderr);
+    let meta = std::fs::symlink_metadata(&link).expect("the link is still there");
+    assert!(meta.file_type().is_symlink(), "the link was replaced by a plain file");
+    let target = String::from_utf8(read_bytes(&site, "archives/dns.md")).expect("UTF-8");
+    assert!(target.contains("text = \"Réparé.\""), "the post the link points to was not updated:\n{target}");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root().join("archives"))
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("vigie-update"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
 #[test]
 fn update_refuses_what_the_build_refuses_and_leaves_the_file() {
     let site = TestSite::new("authoring/site");

@@ -477,6 +477,33 @@ fn a_macro_calling_itself_without_end_is_an_error() {
 }
 
 #[test]
+fn a_macro_recursion_whose_condition_never_turns_false_is_an_error_not_a_crash() {
+    // The check of the templates lets a call inside an `if` through; Tera had
+    // no depth limit, and this overflowed the stack (exit 134).
+    let site = Site::base();
+    site.write(
+        "templates/404.html",
+        "{% macro up(n) %}{{ n }} {% if n > 0 %}{{ self::up(n=n + 1) }}{% endif %}{% endmacro up %}\n\
+         <!DOCTYPE html><title>404</title><p>{{ self::up(n=1) }}</p>\n",
+    );
+    let run = site.build_within(&[], Duration::from_secs(30));
+    run.failed();
+    assert!(
+        run.stderr.contains("Macro `up` is nested more than 64 calls deep: does it call itself without end?"),
+        "{}",
+        run.stderr
+    );
+    // 60 levels that end still render.
+    site.write(
+        "templates/404.html",
+        "{% macro up(n) %}{{ n }} {% if n < 60 %}{{ self::up(n=n + 1) }}{% endif %}{% endmacro up %}\n\
+         <!DOCTYPE html><title>404</title><p>{{ self::up(n=1) }}</p>\n",
+    );
+    site.build_ok();
+    assert!(site.read("404.html").contains("58 59 60"), "the deep recursion that ends was not rendered");
+}
+
+#[test]
 fn a_macro_recursion_that_ends_builds() {
     let site = Site::with_case("macro_recursion_ends");
     site.build_ok();

@@ -184,8 +184,10 @@ fn read(file: &Path, shown: &Path) -> Result<String, Diagnostics> {
 
 /// Replaces `file` with `text` through a hidden temporary file beside it and
 /// a rename, so that a reader (or `vigie serve`) never sees half a file.
+/// A symbolic link stays a link: the file it points to is the one replaced.
 fn replace(file: &Path, shown: &Path, text: &str) -> Result<(), Diagnostics> {
     let cannot = |e: std::io::Error| Diagnostics(vec![Diagnostic::error(shown, (0, 0), format!("cannot write: {e}"))]);
+    let file = &std::fs::canonicalize(file).map_err(cannot)?;
     let name = file.file_name().map_or_else(|| "post".into(), |n| n.to_string_lossy().into_owned());
     let temp = file.with_file_name(format!(".{name}.vigie-update"));
     let permissions = std::fs::metadata(file).map_err(cannot)?.permissions();

@@ -303,8 +303,7 @@ impl Checker<'_, '_> {
         match raw.updates.last() {
             // A maintenance may give its planned end before it is completed.
             Some(last) if has_end && kind != Kind::Maintenance && !last.status.get_ref().is_final() => {
-                let closing = if kind == Kind::Maintenance { "completed" } else { "resolved" };
-                self.error(&last.status, format!("the incident has an `end` but its last update is \"{}\"", last.status.get_ref().as_str()), format!("add a last [[updates]] with status = \"{closing}\" at the end time, or remove `end` if it is still going on"));
+                self.error(&last.status, format!("the incident has an `end` but its last update is \"{}\"", last.status.get_ref().as_str()), "add a last [[updates]] with status = \"resolved\" at the end time, or remove `end` if it is still going on");
             }
             _ => {}
         }

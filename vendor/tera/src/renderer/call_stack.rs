@@ -68,6 +68,11 @@ impl<'a> CallStack<'a> {
         self.stack.push(StackFrame::new_macro(name, tpl, namespace, context));
     }
 
+    /// vigie: how many macro calls are under way, one inside the other.
+    pub fn macro_depth(&self) -> usize {
+        self.stack.iter().filter(|frame| frame.kind == FrameType::Macro).count()
+    }
+
     pub fn push_include_frame(&mut self, name: &'a str, tpl: &'a Template) {
         self.stack.push(StackFrame::new_include(name, tpl));
     }

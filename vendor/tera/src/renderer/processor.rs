@@ -97,6 +97,11 @@ fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
     }
 }
 
+/// vigie: how deep macro calls may nest (a macro calling itself, or others
+/// calling each other) before the rendering stops with an error instead of
+/// overflowing the stack, which would abort the whole process.
+const MAX_MACRO_DEPTH: usize = 64;
+
 /// Processes the ast and renders the output
 pub struct Processor<'a> {
     /// The template we're trying to render
@@ -541,6 +546,13 @@ impl<'a> Processor<'a> {
             frame_context.insert(arg_name, value);
         }
 
+        // vigie: a recursion that never ends is an error, not a stack overflow.
+        if self.call_stack.macro_depth() >= MAX_MACRO_DEPTH {
+            return Err(Error::msg(format!(
+                "Macro `{}` is nested more than {} calls deep: does it call itself without end?",
+                macro_call.name, MAX_MACRO_DEPTH
+            )));
+        }
         self.call_stack.push_macro_frame(
             &macro_call.namespace,
             &macro_call.name,
