@@ -200,17 +200,21 @@ impl Site {
                 let changes = archive.incidents.iter().zip(&archive.last_changes);
                 key_of((&lists, changes.map(|(i, t)| (&i.path, t.timestamp())).collect::<Vec<_>>()))
             };
-            if !r.reuse("sitemap.xml", key) {
+            // A site's or theme's own `static/sitemap.xml` or `static/robots.txt` replaces the generated one.
+            let own = |path: &str| self.theme.statics.contains_key(path);
+            if !own("sitemap.xml") && !r.reuse("sitemap.xml", key) {
                 sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &lists))?;
             }
-            sink.put("robots.txt", sitemap::robots(&r.urls))?;
+            if !own("robots.txt") {
+                sink.put("robots.txt", sitemap::robots(&r.urls))?;
+            }
             Ok(())
         })?;
         timed(timings, "copy_static", || -> Result<(), Error> {
             let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
             let made = |path: &str| made.contains(path) || memo.is_some_and(|m| m.has_produced(path));
             for (path, bytes) in &self.theme.statics {
-                if !made(path) && path != "sitemap.xml" && path != "robots.txt" {
+                if !made(path) || path == "sitemap.xml" || path == "robots.txt" {
                     sink.put(path, bytes.clone())?;
                 }
             }

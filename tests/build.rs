@@ -232,6 +232,15 @@ fn site_templates_override_the_theme() {
 }
 
 #[test]
+fn a_site_robots_txt_in_static_replaces_the_generated_one() {
+    let site = TestSite::new("basic");
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build_ok(&[]);
+    assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n", "the site's own robots.txt was dropped");
+    assert!(site.read("sitemap.xml").contains("<urlset"), "the sitemap is still generated");
+}
+
+#[test]
 fn base_url_flag_moves_every_link() {
     let site = TestSite::new("basic");
     site.build_ok(&["--base-url", "http://127.0.0.1/status"]);
