@@ -122,7 +122,17 @@ impl SiteConfig {
             }),
         };
         let language = raw.language.as_ref().map_or("fr".to_string(), |l| l.get_ref().clone());
-        let theme = raw.theme.as_ref().map_or("default".to_string(), |t| t.get_ref().clone());
+        let theme = match &raw.theme {
+            None => "default".to_string(),
+            Some(t) if is_folder_name(t.get_ref()) => t.get_ref().clone(),
+            Some(t) => {
+                errors.push(
+                    Diagnostic::error(path, at(t.span()), format!("theme \"{}\" is not a folder name", t.get_ref()))
+                        .with_hint("name a folder of themes/ (e.g. theme = \"default\"), without '/' or '..'; the theme lives inside the site"),
+                );
+                "default".to_string()
+            }
+        };
         let mut positive = |value: &Option<Spanned<i64>>, name: &str, default: usize| match value {
             None => default,
             Some(v) if *v.get_ref() >= 1 => usize::try_from(*v.get_ref()).unwrap_or(usize::MAX),
@@ -224,6 +234,11 @@ pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Whether `name` is one plain folder name (no separator, not `.` or `..`).
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
 fn is_service_key(key: &str) -> bool {
     !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
@@ -277,5 +292,18 @@ mod tests {
         let text = MINIMAL.replacen("base_url", "timezone = \"Europe/Pariss\"\nbase_url", 1);
         let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("bad zone");
         assert!(err.to_string().starts_with("site.toml:2:12: error: unknown time zone"), "{err}");
+    }
+
+    #[test]
+    fn a_theme_outside_themes_is_refused_at_its_line() {
+        for theme in ["../../shared", "/etc", "a/b", "..", ""] {
+            let text = MINIMAL.replacen("base_url", &format!("theme = {theme:?}\nbase_url"), 1);
+            let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("theme outside themes/");
+            let shown = err.to_string();
+            assert!(shown.starts_with("site.toml:2:9: error: theme "), "{theme}: {shown}");
+            assert!(shown.contains("is not a folder name"), "{theme}: {shown}");
+        }
+        let text = MINIMAL.replacen("base_url", "theme = \"sombre\"\nbase_url", 1);
+        assert_eq!(SiteConfig::parse(Path::new("site.toml"), &text).expect("a folder name").theme, "sombre");
     }
 }
