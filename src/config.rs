@@ -234,6 +234,12 @@ pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+/// Whether a site `language` code is French (`fr`, `fr-CA`, `fr_BE`…, in any case).
+pub fn is_french(language: &str) -> bool {
+    let lower = language.to_ascii_lowercase();
+    lower == "fr" || lower.starts_with("fr-") || lower.starts_with("fr_")
+}
+
 /// Whether `name` is one plain folder name (no separator, not `.` or `..`).
 fn is_folder_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
@@ -292,6 +298,16 @@ mod tests {
         let text = MINIMAL.replacen("base_url", "timezone = \"Europe/Pariss\"\nbase_url", 1);
         let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("bad zone");
         assert!(err.to_string().starts_with("site.toml:2:12: error: unknown time zone"), "{err}");
+    }
+
+    #[test]
+    fn french_is_fr_with_or_without_a_region() {
+        for code in ["fr", "FR", "fr-CA", "fr_BE"] {
+            assert!(is_french(code), "{code}");
+        }
+        for code in ["en", "fry", "frr", ""] {
+            assert!(!is_french(code), "{code}");
+        }
     }
 
     #[test]

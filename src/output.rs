@@ -29,11 +29,6 @@ impl Output {
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|b| &b[..])
     }
-
-    /// Number of files whose path ends with `suffix`.
-    pub fn count_ending(&self, suffix: &str) -> usize {
-        self.files.keys().filter(|p| p.ends_with(suffix)).count()
-    }
 }
 
 /// Where rendered files go as they are produced: memory (`serve`, tests)

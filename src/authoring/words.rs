@@ -18,7 +18,7 @@ pub struct Words {
 
 /// The words for a post of `kind` on a site in `language`.
 pub fn words(language: &str, kind: Kind) -> Words {
-    let french = language.eq_ignore_ascii_case("fr") || language.to_ascii_lowercase().starts_with("fr-");
+    let french = crate::config::is_french(language);
     match (french, kind) {
         (true, Kind::Maintenance) => Words {
             sections: ["Objet", "Déroulement prévu", "Impact attendu"],

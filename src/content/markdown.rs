@@ -34,7 +34,7 @@ impl Markdown {
     /// The renderer for a site in `language` (its footnotes' words).
     pub fn for_language(self, language: &str) -> Self {
         let backref_label =
-            if language.starts_with("fr") { "Retour à l’appel de note " } else { COMRAK_BACKREF_LABEL };
+            if crate::config::is_french(language) { "Retour à l’appel de note " } else { COMRAK_BACKREF_LABEL };
         Markdown { backref_label, ..self }
     }
 

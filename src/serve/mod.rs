@@ -13,7 +13,6 @@ use crate::content::ParseCache;
 use crate::output::{MemorySink, Output};
 use crate::render::memo::RenderMemo;
 use crate::site::{BuildOptions, Site};
-use chrono::Utc;
 use livereload::Generation;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -199,7 +198,7 @@ impl Session {
     /// Loads everything anew: at start-up, and when the configuration, the
     /// theme, the templates or the static files change.
     fn load_all(&mut self) -> Result<(), crate::Error> {
-        let now = minute_now();
+        let now = crate::site::build_time();
         let mut build = BuildOptions::new(&self.options.root);
         build.base_url = Some(self.base_url.clone());
         build.drafts = self.options.drafts;
@@ -223,7 +222,7 @@ impl Session {
             .map(|p| p.strip_prefix(&canonical_root).map_or_else(|_| p.clone(), |rel| self.options.root.join(rel)))
             .collect();
         let loaded = match (&mut self.site, content_only) {
-            (Some(site), true) => site.reload_content(minute_now(), &mut self.parsed, Some(&changed)),
+            (Some(site), true) => site.reload_content(crate::site::build_time(), &mut self.parsed, Some(&changed)),
             _ => self.load_all(),
         };
         let (current, error) = served.snapshot();
@@ -292,11 +291,6 @@ impl Session {
             }
         }
     }
-}
-
-/// The build time in whole minutes (what pages show), or `SOURCE_DATE_EPOCH`.
-fn minute_now() -> chrono::DateTime<Utc> {
-    crate::site::build_time()
 }
 
 fn is_under(path: &Path, folder: &Path) -> bool {
