@@ -234,6 +234,27 @@ pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
+impl SiteConfig {
+    /// The declared service keys, quoted and comma-separated, for hints.
+    pub fn known_services(&self) -> String {
+        self.services.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The hint for an unknown service `key`: the closest declared key, if
+    /// one is close, and where services are declared.
+    pub fn unknown_service_hint(&self, key: &str) -> String {
+        let known = self.known_services();
+        match crate::diagnostics::did_you_mean(key, self.services.keys().map(String::as_str)) {
+            Some(close) => {
+                format!("did you mean \"{close}\"? Known services are defined in site.toml [services]: {known}")
+            }
+            None => format!(
+                "known services are defined in site.toml [services]: {known}; declare [services.{key}] there to add one"
+            ),
+        }
+    }
+}
+
 /// Whether a site `language` code is French (`fr`, `fr-CA`, `fr_BE`…, in any case).
 pub fn is_french(language: &str) -> bool {
     let lower = language.to_ascii_lowercase();

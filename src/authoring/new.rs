@@ -12,7 +12,7 @@ use crate::content::load::{find_sources, read_source, CONTENT_DIR};
 use crate::content::markdown::Markdown;
 use crate::content::model::{Kind, Severity, Status};
 use crate::content::parse::{parse_incident, slugify, ParseContext};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::io::Write as _;
@@ -168,7 +168,7 @@ fn plan(options: &NewOptions, config: &SiteConfig, warnings: &mut Vec<Diagnostic
 /// an unknown one is an error with the build's hint.
 fn check_services(given: &[String], config: &SiteConfig, errors: &mut Vec<Diagnostic>) -> Vec<String> {
     let declared = &config.services;
-    let known = declared.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+    let known = config.known_services();
     let at = Path::new("--service");
     if given.is_empty() {
         errors.push(
@@ -184,14 +184,7 @@ fn check_services(given: &[String], config: &SiteConfig, errors: &mut Vec<Diagno
             }
             continue;
         }
-        let hint = match did_you_mean(key, declared.keys().map(String::as_str)) {
-            Some(close) => {
-                format!("did you mean \"{close}\"? Known services are defined in site.toml [services]: {known}")
-            }
-            None => format!(
-                "known services are defined in site.toml [services]: {known}; declare [services.{key}] there to add one"
-            ),
-        };
+        let hint = config.unknown_service_hint(key);
         errors.push(Diagnostic::error(at, (0, 0), format!("unknown service \"{key}\"")).with_hint(hint));
     }
     keys

@@ -6,7 +6,7 @@ use super::front_matter::{split, SplitError};
 use super::markdown::{split_at_more, Markdown};
 use super::model::{Incident, Kind, Severity, Status, Update};
 use crate::config::{without_controls, SiteConfig};
-use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::toml_errors::toml_diagnostic;
 use serde::Deserialize;
 use std::path::Path;
@@ -216,7 +216,7 @@ impl Checker<'_, '_> {
     fn services(&mut self, raw: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {
         let declared = &self.cx.config.services;
         if raw.get_ref().is_empty() {
-            let known = declared.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
+            let known = self.cx.config.known_services();
             self.error(raw, "no service is listed".into(), format!("list the affected services, among {known}"));
         }
         let mut keys: Vec<String> = Vec::new();
@@ -225,11 +225,7 @@ impl Checker<'_, '_> {
             if keys.contains(key) {
                 self.error(service, format!("service \"{key}\" is listed twice"), "remove the duplicate");
             } else if !declared.contains_key(key) {
-                let known = declared.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
-                let hint = match did_you_mean(key, declared.keys().map(String::as_str)) {
-                    Some(close) => format!("did you mean \"{close}\"? Known services are defined in site.toml [services]: {known}"),
-                    None => format!("known services are defined in site.toml [services]: {known}; declare [services.{key}] there to add one"),
-                };
+                let hint = self.cx.config.unknown_service_hint(key);
                 self.error(service, format!("unknown service \"{key}\""), hint);
             } else {
                 keys.push(key.clone());
