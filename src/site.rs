@@ -14,7 +14,7 @@ use crate::render::{pages, sitemap, templates, theme, Renderer};
 use crate::{feeds, Error};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -192,34 +192,11 @@ impl Site {
         pages += timed(timings, "render_years", || pages::render_years(&r))?;
         pages += timed(timings, "render_incidents", || pages::render_incidents(&r))?;
         pages += timed(timings, "render_services", || pages::render_services(&r))?;
-        pages += pages::render_not_found(&r)?;
+        pages += timed(timings, "render_not_found", || pages::render_not_found(&r))?;
         let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
-        timed(timings, "render_sitemap", || -> Result<(), Error> {
-            let lists = pages::list_page_paths(&r);
-            let key = || {
-                let changes = archive.incidents.iter().zip(&archive.last_changes);
-                key_of((&lists, changes.map(|(i, t)| (&i.path, t.timestamp())).collect::<Vec<_>>()))
-            };
-            // A site's or theme's own `static/sitemap.xml` or `static/robots.txt` replaces the generated one.
-            let own = |path: &str| self.theme.statics.contains_key(path);
-            if !own("sitemap.xml") && !r.reuse("sitemap.xml", key) {
-                sink.put("sitemap.xml", sitemap::sitemap(&r.urls, &archive, &lists))?;
-            }
-            if !own("robots.txt") {
-                sink.put("robots.txt", sitemap::robots(&r.urls))?;
-            }
-            Ok(())
-        })?;
-        timed(timings, "copy_static", || -> Result<(), Error> {
-            let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
-            let made = |path: &str| made.contains(path) || memo.is_some_and(|m| m.has_produced(path));
-            for (path, bytes) in &self.theme.statics {
-                if !made(path) || path == "sitemap.xml" || path == "robots.txt" {
-                    sink.put(path, bytes.clone())?;
-                }
-            }
-            Ok(())
-        })?;
+        let statics = &self.theme.statics;
+        timed(timings, "render_sitemap", || write_sitemap(&r, &archive, statics, sink))?;
+        timed(timings, "copy_static", || copy_static(statics, &tracked, memo, sink))?;
         Ok(Rendered { pages, feeds })
     }
 
@@ -291,6 +268,48 @@ pub fn fingerprint(options: &BuildOptions) -> String {
         }
     }
     format!("{:016x}", hasher.finish())
+}
+
+/// Writes `sitemap.xml` and `robots.txt`, unless the site or theme has its own
+/// in `statics` (then [`copy_static`] copies it instead).
+fn write_sitemap(
+    r: &Renderer<'_>,
+    archive: &Archive<'_>,
+    statics: &BTreeMap<String, Vec<u8>>,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let lists = pages::list_page_paths(r);
+    let key = || {
+        let changes = archive.incidents.iter().zip(&archive.last_changes);
+        key_of((&lists, changes.map(|(i, t)| (&i.path, t.timestamp())).collect::<Vec<_>>()))
+    };
+    if !statics.contains_key("sitemap.xml") && !r.reuse("sitemap.xml", key) {
+        sink.put("sitemap.xml", sitemap::sitemap(&r.urls, archive, &lists))?;
+    }
+    if !statics.contains_key("robots.txt") {
+        sink.put("robots.txt", sitemap::robots(&r.urls))?;
+    }
+    Ok(())
+}
+
+/// Copies the theme's and the site's static files, except where a rendered
+/// page took the path (in this build, or in the last one when `memo` tells):
+/// a page wins over a static file, but a static `sitemap.xml` or
+/// `robots.txt` wins over the generated one.
+fn copy_static(
+    statics: &BTreeMap<String, Vec<u8>>,
+    tracked: &TrackingSink<'_>,
+    memo: Option<&RenderMemo>,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
+    let made = |path: &str| made.contains(path) || memo.is_some_and(|m| m.has_produced(path));
+    for (path, bytes) in statics {
+        if !made(path) || path == "sitemap.xml" || path == "robots.txt" {
+            sink.put(path, bytes.clone())?;
+        }
+    }
+    Ok(())
 }
 
 /// Builds the site at `options.root` into `output_dir`. The previous output
