@@ -1,20 +1,22 @@
 //! vigie: a static site generator for incident archives.
 //!
-//! The pipeline, in the order data flows: [`config`] (site.toml) →
-//! [`content`] (load, parse, model) → [`archive`] (the chronological
-//! index) → [`render`] (Tera pages) and [`feeds`] → [`output`] (the site in
-//! memory, written to disk safely). [`site`] runs the steps in order.
+//! The pipeline, in the order data flows: [`config`] (site.toml) and
+//! [`theme`] (templates, translations, static files) → [`content`] (load,
+//! parse, model) → [`archive`] (the chronological index) → [`render`]
+//! (pages, feeds and sitemap as render jobs) → [`output`] (the site in
+//! memory, written to disk safely). [`site`] runs the steps in order;
+//! [`serve`] and [`authoring`] are built on top of it.
 
 pub mod archive;
 pub mod authoring;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
-pub mod feeds;
 pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod theme;
 mod toml_errors;
 
 pub use site::{build, BuildOptions, BuildReport, Site};
@@ -30,19 +32,25 @@ pub enum Error {
     Content(diagnostics::Diagnostics),
     /// The theme could not be read.
     #[error(transparent)]
-    Theme(#[from] render::theme::ThemeError),
+    Theme(#[from] theme::ThemeError),
     /// A template does not compile.
-    #[error(transparent)]
-    Template(#[from] render::templates::TemplateError),
+    #[error("{0}")]
+    Template(diagnostics::Diagnostic),
     /// A page could not be rendered.
-    #[error(transparent)]
-    Render(#[from] render::RenderError),
-    /// A feed could not be written.
-    #[error(transparent)]
-    Feed(#[from] feeds::FeedError),
+    #[error("{0}")]
+    Render(Box<diagnostics::Diagnostic>),
     /// The output could not be written.
     #[error(transparent)]
     Output(#[from] output::OutputError),
+}
+
+impl From<render::jobs::RenderError> for Error {
+    fn from(error: render::jobs::RenderError) -> Self {
+        match error {
+            render::jobs::RenderError::Page(diagnostic) => Error::Render(diagnostic),
+            render::jobs::RenderError::Output(error) => Error::Output(error),
+        }
+    }
 }
 
 impl Error {

@@ -8,10 +8,12 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
-use crate::render::i18n::Translations;
-use crate::render::memo::{key_of, RenderMemo};
-use crate::render::{pages, sitemap, templates, theme, Renderer};
-use crate::{feeds, Error};
+use crate::render::engine::Templates;
+use crate::render::jobs::{Executor, ReuseHook};
+use crate::render::urls::Urls;
+use crate::render::{feeds, pages, sitemap, Constants, Renderer};
+use crate::theme::{self, i18n::Translations};
+use crate::Error;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -71,7 +73,7 @@ pub struct Site {
     /// How long each step took.
     pub timings: Vec<(&'static str, Duration)>,
     /// The compiled templates, kept between renders of the same site.
-    pub templates: Option<templates::Templates>,
+    templates: Option<Templates>,
 }
 
 /// What a build did.
@@ -153,50 +155,49 @@ impl Site {
         self.render_with(sink, None)
     }
 
-    /// [`Site::render_into`], reusing through `memo` what the last good
-    /// build rendered from the same inputs (pages it reuses are not put in
-    /// the sink: the caller keeps them from its previous output).
-    pub fn render_with(&mut self, sink: &dyn Sink, memo: Option<&RenderMemo>) -> Result<Rendered, Error> {
+    /// [`Site::render_into`], asking `hook` first whether each file is the
+    /// same as in the last good build (files it keeps are not put in the
+    /// sink: the caller has them from its previous output). The templates
+    /// are compiled once and kept for the next renders.
+    pub(crate) fn render_with(&mut self, sink: &dyn Sink, hook: Option<&dyn ReuseHook>) -> Result<Rendered, Error> {
         let mut timings = std::mem::take(&mut self.timings);
-        if memo.is_some() && self.templates.is_none() {
-            // Kept for the next rebuilds of `vigie serve`, which change content only.
-            self.templates = Some(timed(&mut timings, "templates", || templates::compile(&self.theme))?);
+        if self.templates.is_none() {
+            let templates = timed(&mut timings, "templates", || Templates::compile(&self.theme, &[sitemap::TEMPLATE]));
+            self.templates = Some(templates.map_err(Error::Template)?);
         }
-        let result = self.render_steps(sink, memo, &mut timings);
+        let result = match &self.templates {
+            Some(templates) => self.render_steps(templates, sink, hook, &mut timings),
+            None => Ok(Rendered::default()),
+        };
         self.timings = timings;
         result
     }
 
     fn render_steps(
         &self,
+        templates: &Templates,
         sink: &dyn Sink,
-        memo: Option<&RenderMemo>,
+        hook: Option<&dyn ReuseHook>,
         timings: &mut Vec<(&'static str, Duration)>,
     ) -> Result<Rendered, Error> {
-        let now = self.options.now.with_timezone(&self.config.timezone);
-        let generated = self.options.generated.unwrap_or(self.options.now).with_timezone(&self.config.timezone);
-        let compiled;
-        let templates = match &self.templates {
-            Some(templates) => templates,
-            None => {
-                compiled = timed(timings, "templates", || templates::compile(&self.theme))?;
-                &compiled
-            }
-        };
+        let zone = &self.config.timezone;
+        let now = self.options.now.with_timezone(zone);
+        let generated = self.options.generated.unwrap_or(self.options.now).with_timezone(zone);
         let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
-        let r = timed(timings, "render_cards", || {
-            Renderer::new(&self.config, &archive, templates, &self.translations, generated, &tracked, memo)
-        })?;
-        let mut pages = timed(timings, "render_home", || pages::render_home(&r))?;
-        pages += timed(timings, "render_years", || pages::render_years(&r))?;
+        let c = Constants { config: &self.config, t: &self.translations, urls: Urls::new(&self.config.base_url) };
+        let executor = Executor::new(&tracked, hook);
+        let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, generated, executor))?;
+        let years = pages::year_links(&r);
+        let mut pages = timed(timings, "render_home", || pages::render_home(&r, &years))?;
+        pages += timed(timings, "render_years", || pages::render_years(&r, &years))?;
         pages += timed(timings, "render_incidents", || pages::render_incidents(&r))?;
         pages += timed(timings, "render_services", || pages::render_services(&r))?;
         pages += timed(timings, "render_not_found", || pages::render_not_found(&r))?;
         let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
         let statics = &self.theme.statics;
-        timed(timings, "render_sitemap", || write_sitemap(&r, &archive, statics, sink))?;
-        timed(timings, "copy_static", || copy_static(statics, &tracked, memo, sink))?;
+        timed(timings, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
+        timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
         Ok(Rendered { pages, feeds })
     }
 
@@ -240,7 +241,7 @@ pub fn fingerprint(options: &BuildOptions) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts, options.now.timestamp()).hash(&mut hasher);
     // The theme built into this binary, which sites without a themes/ folder use.
-    crate::render::theme::EMBEDDED_DEFAULT_THEME.hash(&mut hasher);
+    crate::theme::EMBEDDED_DEFAULT_THEME.hash(&mut hasher);
     for name in ["site.toml", "content", "themes", "templates", "static"] {
         let path = options.root.join(name);
         if std::fs::symlink_metadata(&path).is_err() {
@@ -270,28 +271,6 @@ pub fn fingerprint(options: &BuildOptions) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Writes `sitemap.xml` and `robots.txt`, unless the site or theme has its own
-/// in `statics` (then [`copy_static`] copies it instead).
-fn write_sitemap(
-    r: &Renderer<'_>,
-    archive: &Archive<'_>,
-    statics: &BTreeMap<String, Vec<u8>>,
-    sink: &dyn Sink,
-) -> Result<(), Error> {
-    let lists = pages::list_page_paths(r);
-    let key = || {
-        let changes = archive.incidents.iter().zip(&archive.last_changes);
-        key_of((&lists, changes.map(|(i, t)| (&i.path, t.timestamp())).collect::<Vec<_>>()))
-    };
-    if !statics.contains_key("sitemap.xml") && !r.reuse("sitemap.xml", key) {
-        sink.put("sitemap.xml", sitemap::sitemap(&r.urls, archive, &lists))?;
-    }
-    if !statics.contains_key("robots.txt") {
-        sink.put("robots.txt", sitemap::robots(&r.urls))?;
-    }
-    Ok(())
-}
-
 /// Copies the theme's and the site's static files, except where a rendered
 /// page took the path (in this build, or in the last one when `memo` tells):
 /// a page wins over a static file, but a static `sitemap.xml` or
@@ -299,11 +278,11 @@ fn write_sitemap(
 fn copy_static(
     statics: &BTreeMap<String, Vec<u8>>,
     tracked: &TrackingSink<'_>,
-    memo: Option<&RenderMemo>,
+    executor: &Executor<'_>,
     sink: &dyn Sink,
 ) -> Result<(), Error> {
     let made = tracked.paths.lock().unwrap_or_else(|e| e.into_inner());
-    let made = |path: &str| made.contains(path) || memo.is_some_and(|m| m.has_produced(path));
+    let made = |path: &str| made.contains(path) || executor.kept(path);
     for (path, bytes) in statics {
         if !made(path) || path == "sitemap.xml" || path == "robots.txt" {
             sink.put(path, bytes.clone())?;

@@ -1,7 +1,7 @@
 //! Dates and durations written out in the site's language, from the
 //! theme's translations: « mardi 22 novembre 2016 à 12 h 16 », « 2 h 15 min ».
 
-use super::i18n::{DateWords, DurationWords};
+use crate::theme::i18n::{DateWords, DurationWords};
 use chrono::{DateTime, Datelike, Duration, Timelike};
 use chrono_tz::Tz;
 use serde::Serialize;

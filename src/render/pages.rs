@@ -1,216 +1,349 @@
-//! Each kind of page: home and its pages, years, incidents, services, 404.
-//! Every page goes to the renderer's sink as soon as it is rendered.
+//! Stage 4 (render): the HTML pages — home and its pages, years,
+//! incidents, services, 404. For each kind of page, one struct says what
+//! the page is made of (its render job's data, which is also hashed into
+//! its reuse key) and one function builds the template's values from that
+//! data and the build's constants alone.
 
-use super::memo::{key_of, RenderMemo};
-use super::urls::{index_file, page_path};
-use super::views::{MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats};
-use super::{format, service_feeds, service_path, RenderError, Renderer};
+use super::jobs::{Fragment, Job, RenderError};
+use super::urls::{index_file, page_path, service_path, year_path};
+use super::views::{
+    IncidentDetail, IncidentInput, IncidentLink, MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats,
+};
+use super::{format, service_feeds, Constants, Renderer};
 use crate::archive::paginate;
 use crate::content::model::Kind;
-use chrono::Datelike;
-use rayon::prelude::*;
+use chrono::{Datelike, Duration};
+use serde::Serialize;
 
 /// How many page numbers are linked on each side of the current page.
 const PAGINATION_WINDOW: usize = 2;
 
+/// Where a page stands in its paginated list.
+#[derive(Debug, Clone, Hash)]
+struct Position<'a> {
+    /// The list's first page (`` or `services/mail/`).
+    first: &'a str,
+    number: usize,
+    total: usize,
+}
+
+/// A page of the home list.
+#[derive(Hash)]
+struct HomePage<'r> {
+    position: Position<'static>,
+    /// What is going on now (on the first page only).
+    current: Vec<&'r Fragment>,
+    cards: Vec<&'r Fragment>,
+    years: &'r [YearLink],
+    posts: usize,
+}
+
+#[derive(Serialize)]
+struct HomeValues<'r> {
+    current: Vec<&'r str>,
+    cards: Vec<&'r str>,
+    pagination: Pagination,
+    years: &'r [YearLink],
+    total: usize,
+}
+
 /// Renders the home page and its pages; returns how many.
-pub fn render_home(r: &Renderer<'_>) -> Result<usize, RenderError> {
+pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
     let all: Vec<usize> = (0..r.archive.incidents.len()).collect();
-    let current: Vec<&str> = r.archive.current.iter().map(|&i| &*r.card_html[i]).collect();
-    let years = year_links(r);
-    let current_keys = || keys(r, &r.archive.current);
-    let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
-    let pages = paginate(&all, r.config.paginate_by);
-    pages.par_iter().try_for_each(|slice| {
-        let path = page_path("", slice.number);
-        let key = || key_of(("index", slice.number, slice.total, keys(r, slice.items), years_key, current_keys()));
-        r.emit_keyed(&index_file(&path), key, "index.html", &path, || {
-            let mut cx = tera::Context::new();
-            cx.insert("current", if slice.number == 1 { &current[..] } else { &[] });
-            cx.insert("cards", &cards(r, slice.items));
-            cx.insert("pagination", &pagination("", slice.number, slice.total, r));
-            cx.insert("years", &years);
-            cx.insert("total", &r.archive.incidents.len());
-            cx
+    let jobs: Vec<Job<HomePage<'_>>> = paginate(&all, r.c.config.paginate_by)
+        .into_iter()
+        .map(|slice| {
+            let current = if slice.number == 1 { cards(r, &r.archive.current) } else { Vec::new() };
+            let page = page_path("", slice.number);
+            let position = Position { first: "", number: slice.number, total: slice.total };
+            let data = HomePage { position, current, cards: cards(r, slice.items), years, posts: all.len() };
+            Job { file: index_file(&page), page, data }
         })
-    })?;
-    Ok(pages.len())
+        .collect();
+    r.executor.run("index.html", &jobs, |job, out| {
+        let d = &job.data;
+        let values = HomeValues {
+            current: html_of(&d.current),
+            cards: html_of(&d.cards),
+            pagination: pagination(&d.position, &r.c),
+            years: d.years,
+            total: d.posts,
+        };
+        r.render("index.html", &job.page, &values, out)
+    })
+}
+
+/// A year's figures, for a year page or a service page.
+#[derive(Debug, Clone, Hash)]
+pub(crate) struct YearFigures {
+    year: i32,
+    count: usize,
+    /// Unplanned incidents.
+    incidents: usize,
+    downtime: Duration,
+}
+
+impl YearFigures {
+    fn of(r: &Renderer<'_>, year: i32, items: &[usize]) -> Self {
+        let incidents = items.iter().filter(|&&i| r.archive.incidents[i].kind == Kind::Incident).count();
+        YearFigures { year, count: items.len(), incidents, downtime: r.archive.downtime(items) }
+    }
+
+    fn view(&self, c: &Constants<'_>) -> YearStats {
+        YearStats {
+            year: self.year,
+            url: c.urls.path(&year_path(self.year)),
+            count: self.count,
+            incidents: self.incidents,
+            downtime: format::duration(self.downtime, &c.t.durations),
+        }
+    }
+}
+
+/// A year page.
+#[derive(Hash)]
+struct YearPage<'r> {
+    figures: YearFigures,
+    /// Each post's month and card, newest first.
+    cards: Vec<(u32, &'r Fragment)>,
+    years: &'r [YearLink],
+}
+
+#[derive(Serialize)]
+struct YearValues<'r> {
+    year: YearStats,
+    months: Vec<MonthGroup<'r>>,
+    years: &'r [YearLink],
 }
 
 /// Renders one page per year; returns how many.
-pub fn render_years(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let years = year_links(r);
-    let years_key = key_of(years.iter().map(|y| (y.year, y.count)).collect::<Vec<_>>());
-    r.archive.years.par_iter().try_for_each(|(&year, items)| {
-        let path = format!("{year}/");
-        if r.reuse(&index_file(&path), || key_of(("year", year, keys(r, items), years_key))) {
-            return Ok(());
-        }
+pub(crate) fn render_years(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
+    let jobs: Vec<Job<YearPage<'_>>> = r
+        .archive
+        .years
+        .iter()
+        .map(|(&year, items)| {
+            let cards = items.iter().map(|&i| (r.archive.incidents[i].start.month(), &r.records[i].card)).collect();
+            let data = YearPage { figures: YearFigures::of(r, year, items), cards, years };
+            Job { file: index_file(&year_path(year)), page: year_path(year), data }
+        })
+        .collect();
+    r.executor.run("year.html", &jobs, |job, out| {
+        let d = &job.data;
         let mut months: Vec<MonthGroup<'_>> = Vec::new();
-        for &i in items {
-            let month = r.archive.incidents[i].start.month();
+        for &(month, card) in &d.cards {
             let anchor = format!("m{month:02}");
             if months.last().is_none_or(|m| m.anchor != anchor) {
-                months.push(MonthGroup {
-                    title: format::month_year(year, month, &r.t.dates),
-                    anchor,
-                    cards: Vec::new(),
-                });
+                let title = format::month_year(d.figures.year, month, &r.c.t.dates);
+                months.push(MonthGroup { title, anchor, cards: Vec::new() });
             }
             if let Some(group) = months.last_mut() {
-                group.cards.push(&r.card_html[i]);
+                group.cards.push(&card.html);
             }
         }
-        let mut cx = tera::Context::new();
-        cx.insert("year", &year_stats(r, year, items));
-        cx.insert("months", &months);
-        cx.insert("years", &years);
-        r.emit(&index_file(&path), "year.html", &path, cx)
-    })?;
-    Ok(r.archive.years.len())
+        let values = YearValues { year: d.figures.view(&r.c), months, years: d.years };
+        r.render("year.html", &job.page, &values, out)
+    })
+}
+
+/// An incident's page; also what its feed entries are made of.
+#[derive(Hash)]
+pub(crate) struct IncidentPage<'a> {
+    pub incident: IncidentInput<'a>,
+    pub older: Option<IncidentLink<'a>>,
+    pub newer: Option<IncidentLink<'a>>,
+}
+
+impl<'a> IncidentPage<'a> {
+    /// The page of incident `n` (archive order).
+    pub(crate) fn of(r: &Renderer<'a>, n: usize) -> Self {
+        let (older, newer) = r.archive.neighbours(n);
+        IncidentPage { incident: r.input(n), older: older.map(IncidentLink::to), newer: newer.map(IncidentLink::to) }
+    }
+
+    /// What the page and the feed entries show of it.
+    pub(crate) fn detail(&self, c: &Constants<'_>) -> IncidentDetail<'a> {
+        IncidentDetail::new(self.incident, self.older, self.newer, c)
+    }
+}
+
+#[derive(Serialize)]
+struct IncidentValues<'a> {
+    incident: IncidentDetail<'a>,
+    service_feeds: Vec<super::views::FeedLinks>,
 }
 
 /// Renders one page per incident; returns how many.
-pub fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    (0..r.archive.incidents.len()).into_par_iter().try_for_each(|n| render_incident(r, n))?;
-    Ok(r.archive.incidents.len())
+pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let jobs: Vec<Job<IncidentPage<'_>>> = (0..r.archive.incidents.len())
+        .map(|n| {
+            let path = &r.archive.incidents[n].path;
+            Job { file: index_file(path), page: path.clone(), data: IncidentPage::of(r, n) }
+        })
+        .collect();
+    r.executor.run("incident.html", &jobs, |job, out| {
+        let incident = job.data.incident.incident;
+        let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
+        let values = IncidentValues { incident: job.data.detail(&r.c), service_feeds };
+        r.render("incident.html", &job.page, &values, out)
+    })
 }
 
-/// Renders the page of incident `n` (archive order).
-pub fn render_incident(r: &Renderer<'_>, n: usize) -> Result<(), RenderError> {
-    let incident = &r.archive.incidents[n];
-    r.emit_keyed(
-        &index_file(&incident.path),
-        || r.page_keys[n],
-        "incident.html",
-        &incident.path,
-        || {
-            let feeds: Vec<_> = incident.services.iter().map(|k| service_feeds(r.config, &r.urls, k)).collect();
-            let mut cx = tera::Context::new();
-            cx.insert("incident", &r.detail(n));
-            cx.insert("service_feeds", &feeds);
-            cx
-        },
-    )
+/// One service's figures, as the services page and its own pages show them.
+#[derive(Hash)]
+struct ServiceData<'a> {
+    key: &'a str,
+    count: usize,
+    downtime_last_year: Duration,
+    latest: Option<IncidentInput<'a>>,
+}
+
+impl ServiceData<'_> {
+    fn summary(&self, c: &Constants<'_>) -> ServiceSummary {
+        let service = &c.config.services[self.key];
+        ServiceSummary {
+            key: self.key.to_string(),
+            name: service.name.clone(),
+            description: service.description.clone(),
+            url: c.urls.path(&service_path(self.key)),
+            count: self.count,
+            downtime_last_year: format::duration(self.downtime_last_year, &c.t.durations),
+            latest: self.latest.map(|input| super::views::IncidentCard::new(input, c)),
+            feeds: service_feeds(c.config, &c.urls, self.key),
+        }
+    }
+}
+
+/// The services page.
+#[derive(Hash)]
+struct ServicesPage<'r> {
+    services: &'r [ServiceData<'r>],
+}
+
+#[derive(Serialize)]
+struct ServicesValues {
+    services: Vec<ServiceSummary>,
+}
+
+/// A page of a service's list.
+#[derive(Hash)]
+struct ServicePage<'r> {
+    service: &'r ServiceData<'r>,
+    per_year: &'r [YearFigures],
+    position: Position<'r>,
+    cards: Vec<&'r Fragment>,
+}
+
+#[derive(Serialize)]
+struct ServiceValues<'r> {
+    service: &'r ServiceSummary,
+    cards: Vec<&'r str>,
+    pagination: Pagination,
+    per_year: Vec<YearStats>,
+    service_feeds: [&'r super::views::FeedLinks; 1],
 }
 
 /// Renders the services page and each service's pages; returns how many.
-pub fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let mut order: Vec<&str> = r.config.services.keys().map(String::as_str).collect();
-    let name = |key: &str| r.config.services[key].name.to_lowercase();
+pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let mut order: Vec<&str> = r.c.config.services.keys().map(String::as_str).collect();
+    let name = |key: &str| r.c.config.services[key].name.to_lowercase();
     order.sort_by_cached_key(|&key| (name(key), key));
-    let services: Vec<ServiceFigures<'_>> = order.into_iter().map(|key| ServiceFigures::new(r, key)).collect();
-    let services_key = || key_of(("services", services.iter().map(|s| s.inputs).collect::<Vec<_>>()));
-    r.emit_keyed(&index_file("services/"), services_key, "services.html", "services/", || {
-        let summaries: Vec<&ServiceSummary> = services.iter().map(ServiceFigures::summary).collect();
-        let mut cx = tera::Context::new();
-        cx.insert("services", &summaries);
-        cx
-    })?;
-    let jobs: Vec<_> = services
+    let services: Vec<ServiceData<'_>> = order
         .iter()
-        .flat_map(|service| {
-            paginate(service.items, r.config.paginate_by).into_iter().map(move |slice| (service, slice))
+        .map(|&key| {
+            let items = r.archive.of_service(key);
+            ServiceData {
+                key,
+                count: items.len(),
+                downtime_last_year: r.archive.downtime_last_year(items),
+                latest: items.first().map(|&i| r.input(i)),
+            }
         })
         .collect();
-    jobs.par_iter().try_for_each(|(service, slice)| {
-        let first = service_path(service.key);
-        let path = page_path(&first, slice.number);
-        let key = || key_of(("service", slice.number, slice.total, service.inputs, keys(r, slice.items)));
-        r.emit_keyed(&index_file(&path), key, "service.html", &path, || {
-            let summary = service.summary();
-            let mut cx = tera::Context::new();
-            cx.insert("service", summary);
-            cx.insert("cards", &cards(r, slice.items));
-            cx.insert("pagination", &pagination(&first, slice.number, slice.total, r));
-            cx.insert("per_year", service.per_year());
-            cx.insert("service_feeds", &[&summary.feeds]);
-            cx
+    let page = "services/".to_string();
+    let listing = [Job { file: index_file(&page), page, data: ServicesPage { services: &services } }];
+    r.executor.run("services.html", &listing, |job, out| {
+        let values = ServicesValues { services: job.data.services.iter().map(|s| s.summary(&r.c)).collect() };
+        r.render("services.html", &job.page, &values, out)
+    })?;
+    let per_year: Vec<Vec<YearFigures>> =
+        order.iter().map(|&key| service_years(r, r.archive.of_service(key))).collect();
+    let firsts: Vec<String> = order.iter().map(|&key| service_path(key)).collect();
+    let jobs: Vec<Job<ServicePage<'_>>> = services
+        .iter()
+        .zip(&per_year)
+        .zip(&firsts)
+        .flat_map(|((service, per_year), first)| {
+            paginate(r.archive.of_service(service.key), r.c.config.paginate_by).into_iter().map(move |slice| {
+                let page = page_path(first, slice.number);
+                let position = Position { first, number: slice.number, total: slice.total };
+                let data = ServicePage { service, per_year, position, cards: cards(r, slice.items) };
+                Job { file: index_file(&page), page, data }
+            })
         })
+        .collect();
+    r.executor.run("service.html", &jobs, |job, out| {
+        let d = &job.data;
+        let summary = d.service.summary(&r.c);
+        let values = ServiceValues {
+            service: &summary,
+            cards: html_of(&d.cards),
+            pagination: pagination(&d.position, &r.c),
+            per_year: d.per_year.iter().map(|y| y.view(&r.c)).collect(),
+            service_feeds: [&summary.feeds],
+        };
+        r.render("service.html", &job.page, &values, out)
     })?;
     Ok(jobs.len() + 1)
 }
 
-/// One service's incidents and the figures its pages show, computed when
-/// a page needs them: in `vigie serve`, the pages of a service whose
-/// incidents did not change are reused without them.
-struct ServiceFigures<'r> {
-    /// Its key in site.toml.
-    key: &'r str,
-    /// Its incidents, newest first.
-    items: &'r [usize],
-    /// A hash of what the figures are made of (in `vigie serve` only): when
-    /// each incident started and ended and its kind, which of them started
-    /// in the last twelve months, and the card of the latest one.
-    inputs: u64,
-    renderer: &'r Renderer<'r>,
-    summary: std::sync::OnceLock<ServiceSummary>,
-    per_year: std::sync::OnceLock<Vec<YearStats>>,
-}
-
-impl<'r> ServiceFigures<'r> {
-    fn new(r: &'r Renderer<'r>, key: &'r str) -> Self {
-        let items = r.archive.of_service(key);
-        let inputs = match r.memo {
-            Some(_) => {
-                let incident = |i: usize| &r.archive.incidents[i];
-                let times: Vec<_> = items
-                    .iter()
-                    .map(|&i| (incident(i).start.timestamp(), incident(i).end.map(|e| e.timestamp()), incident(i).kind))
-                    .collect();
-                let last_year = r.archive.last_year(items);
-                let latest = items.first().map(|&i| RenderMemo::view_key(&r.card(i)));
-                key_of((key, times, last_year.start, last_year.end, latest))
-            }
-            None => 0,
-        };
-        ServiceFigures { key, items, inputs, renderer: r, summary: Default::default(), per_year: Default::default() }
-    }
-
-    fn summary(&self) -> &ServiceSummary {
-        self.summary.get_or_init(|| service_summary(self.renderer, self.key))
-    }
-
-    fn per_year(&self) -> &[YearStats] {
-        self.per_year.get_or_init(|| service_years(self.renderer, self.items))
-    }
-}
+/// The 404 page's values: none of its own.
+#[derive(Serialize, Hash)]
+struct NoValues {}
 
 /// Renders the 404 page.
-pub fn render_not_found(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    r.emit("404.html", "404.html", "404.html", tera::Context::new())?;
-    Ok(1)
+pub(crate) fn render_not_found(r: &Renderer<'_>) -> Result<usize, RenderError> {
+    let jobs = [Job { file: "404.html".to_string(), page: "404.html".to_string(), data: NoValues {} }];
+    r.executor.run("404.html", &jobs, |job, out| r.render("404.html", &job.page, &job.data, out))
+}
+
+/// The years of the archive, newest first, as the home and year pages link them.
+pub(crate) fn year_links(r: &Renderer<'_>) -> Vec<YearLink> {
+    r.archive
+        .years
+        .iter()
+        .rev()
+        .map(|(&year, items)| YearLink { year, url: r.c.urls.path(&year_path(year)), count: items.len() })
+        .collect()
 }
 
 /// The site-relative folders of every list page (home and its pages, years,
 /// services and their pages), for the sitemap.
-pub fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
-    let mut paths: Vec<String> =
-        (1..=paginate(&(0..r.archive.incidents.len()).collect::<Vec<_>>(), r.config.paginate_by).len())
-            .map(|n| page_path("", n))
-            .collect();
-    paths.extend(r.archive.years.keys().map(|y| format!("{y}/")));
+pub(crate) fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
+    let pages = |count: usize| count.div_ceil(r.c.config.paginate_by.max(1)).max(1);
+    let mut paths: Vec<String> = (1..=pages(r.archive.incidents.len())).map(|n| page_path("", n)).collect();
+    paths.extend(r.archive.years.keys().map(|&y| year_path(y)));
     paths.push("services/".into());
-    for key in r.config.services.keys() {
+    for key in r.c.config.services.keys() {
         let first = service_path(key);
-        let count = r.archive.of_service(key).len().div_ceil(r.config.paginate_by.max(1)).max(1);
-        paths.extend((1..=count).map(|n| page_path(&first, n)));
+        paths.extend((1..=pages(r.archive.of_service(key).len())).map(|n| page_path(&first, n)));
     }
     paths.sort();
     paths
 }
 
-fn keys(r: &Renderer<'_>, items: &[usize]) -> Vec<u64> {
-    items.iter().map(|&i| r.card_hashes[i]).collect()
+fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r Fragment> {
+    items.iter().map(|&i| &r.records[i].card).collect()
 }
 
-fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r str> {
-    items.iter().map(|&i| &*r.card_html[i]).collect()
+fn html_of<'f>(cards: &[&'f Fragment]) -> Vec<&'f str> {
+    cards.iter().map(|card| &*card.html).collect()
 }
 
-/// Links to the first and last pages and the pages around `number`, with gaps.
-fn pagination(first: &str, number: usize, total: usize, r: &Renderer<'_>) -> Pagination {
-    let link = |n: usize| r.urls.path(&page_path(first, n));
+/// Links to the first and last pages and the pages around this one, with gaps.
+fn pagination(position: &Position<'_>, c: &Constants<'_>) -> Pagination {
+    let Position { first, number, total } = *position;
+    let link = |n: usize| c.urls.path(&page_path(first, n));
     let pages = page_window(number, total)
         .into_iter()
         .map(|n| match n {
@@ -244,52 +377,17 @@ fn page_window(number: usize, total: usize) -> Vec<Option<usize>> {
     out
 }
 
-fn year_links(r: &Renderer<'_>) -> Vec<YearLink> {
-    r.archive
-        .years
-        .iter()
-        .rev()
-        .map(|(&year, items)| YearLink { year, url: r.urls.path(&format!("{year}/")), count: items.len() })
-        .collect()
-}
-
-fn year_stats(r: &Renderer<'_>, year: i32, items: &[usize]) -> YearStats {
-    let incidents = items.iter().filter(|&&i| r.archive.incidents[i].kind == Kind::Incident).count();
-    YearStats {
-        year,
-        url: r.urls.path(&format!("{year}/")),
-        count: items.len(),
-        incidents,
-        downtime: r.duration(r.archive.downtime(items)),
-    }
-}
-
-/// Per-year counts and downtime of a service's incidents (`items`, newest first), newest year first.
-fn service_years(r: &Renderer<'_>, items: &[usize]) -> Vec<YearStats> {
-    let mut per_year: Vec<YearStats> = Vec::new();
+/// Per-year figures of a service's incidents (`items`, newest first), newest year first.
+fn service_years(r: &Renderer<'_>, items: &[usize]) -> Vec<YearFigures> {
+    let mut per_year = Vec::new();
     let mut start = 0;
     while start < items.len() {
         let year = r.archive.incidents[items[start]].start.year();
         let end = start + items[start..].iter().take_while(|&&i| r.archive.incidents[i].start.year() == year).count();
-        per_year.push(year_stats(r, year, &items[start..end]));
+        per_year.push(YearFigures::of(r, year, &items[start..end]));
         start = end;
     }
     per_year
-}
-
-fn service_summary(r: &Renderer<'_>, key: &str) -> ServiceSummary {
-    let service = &r.config.services[key];
-    let items = r.archive.of_service(key);
-    ServiceSummary {
-        key: key.to_string(),
-        name: service.name.clone(),
-        description: service.description.clone(),
-        url: r.urls.path(&service_path(key)),
-        count: items.len(),
-        downtime_last_year: r.duration(r.archive.downtime_last_year(items)),
-        latest: items.first().map(|&i| r.card(i)),
-        feeds: service_feeds(r.config, &r.urls, key),
-    }
 }
 
 #[cfg(test)]

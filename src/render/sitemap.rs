@@ -1,35 +1,76 @@
-//! `sitemap.xml` and `robots.txt`, with full URLs from the base URL.
+//! Stage 4 (render): `sitemap.xml` and `robots.txt`, with full URLs from
+//! the base URL. The sitemap is a template (`sitemap.xml`, built in, which
+//! a theme or a site may replace); a site's own static `sitemap.xml` or
+//! `robots.txt` replaces the generated file.
 
-use super::urls::Urls;
-use crate::archive::Archive;
-use std::fmt::Write as _;
+use super::format::exact_offset;
+use super::jobs::{Job, RenderError};
+use super::Renderer;
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
-/// The sitemap of the given page directories (site-relative, e.g. `2016/`),
-/// with each incident page's last change as `lastmod`.
-pub fn sitemap(urls: &Urls, archive: &Archive<'_>, list_pages: &[String]) -> Vec<u8> {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for page in list_pages {
-        let _ = writeln!(xml, "  <url><loc>{}</loc></url>", escape(&urls.absolute(page)));
-    }
-    for incident in archive.incidents {
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc><lastmod>{}</lastmod></url>",
-            escape(&urls.absolute(&incident.path)),
-            super::format::exact_offset(&incident.last_change(archive.now)).to_rfc3339()
-        );
-    }
-    xml.push_str("</urlset>\n");
-    xml.into_bytes()
+/// The built-in sitemap template, used unless the theme or the site has a `sitemap.xml` template.
+pub(crate) const TEMPLATE: (&str, &str) = ("sitemap.xml", include_str!("sitemap.xml"));
+
+/// What the sitemap is made of: the list pages and each incident page with its last change.
+#[derive(Hash)]
+struct Sitemap<'r> {
+    lists: Vec<String>,
+    incidents: Vec<(&'r str, DateTime<Tz>)>,
 }
 
-/// A `robots.txt` allowing everything and naming the sitemap.
-pub fn robots(urls: &Urls) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", urls.absolute("sitemap.xml")).into_bytes()
+#[derive(Serialize)]
+struct SitemapValues {
+    lists: Vec<String>,
+    incidents: Vec<IncidentEntry>,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+#[derive(Serialize)]
+struct IncidentEntry {
+    loc: String,
+    lastmod: String,
+}
+
+/// What `robots.txt` is made of: nothing but the base URL, a constant.
+#[derive(Hash)]
+struct Robots;
+
+/// Renders `sitemap.xml` and `robots.txt`, unless `statics` (the site's and
+/// the theme's static files) has its own, which is copied instead.
+pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8>>) -> Result<usize, RenderError> {
+    let mut made = 0;
+    if !statics.contains_key("sitemap.xml") {
+        let incidents = r.archive.incidents.iter().zip(&r.archive.last_changes);
+        let data = Sitemap {
+            lists: super::pages::list_page_paths(r),
+            incidents: incidents.map(|(i, &t)| (i.path.as_str(), t)).collect(),
+        };
+        let jobs = [Job { file: "sitemap.xml".to_string(), page: "sitemap.xml".to_string(), data }];
+        made += r.executor.run("sitemap.xml", &jobs, |job, out| {
+            let values = SitemapValues {
+                lists: job.data.lists.iter().map(|page| r.c.urls.absolute(page)).collect(),
+                incidents: job
+                    .data
+                    .incidents
+                    .iter()
+                    .map(|(path, changed)| IncidentEntry {
+                        loc: r.c.urls.absolute(path),
+                        lastmod: exact_offset(changed).to_rfc3339(),
+                    })
+                    .collect(),
+            };
+            r.render("sitemap.xml", &job.page, &values, out)
+        })?;
+    }
+    if !statics.contains_key("robots.txt") {
+        let jobs = [Job { file: "robots.txt".to_string(), page: "robots.txt".to_string(), data: Robots }];
+        made += r.executor.run("robots.txt", &jobs, |_, out| {
+            let sitemap = r.c.urls.absolute("sitemap.xml");
+            out.extend_from_slice(format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n").as_bytes());
+            Ok(())
+        })?;
+    }
+    Ok(made)
 }

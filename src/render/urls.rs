@@ -53,6 +53,16 @@ pub fn page_path(first: &str, number: usize) -> String {
     }
 }
 
+/// The site-relative path of a service page (`services/mail/`).
+pub fn service_path(key: &str) -> String {
+    format!("services/{key}/")
+}
+
+/// The site-relative path of a year page (`2016/`).
+pub fn year_path(year: i32) -> String {
+    format!("{year}/")
+}
+
 /// The file that serves a site-relative directory path (`a/b/` → `a/b/index.html`).
 pub fn index_file(dir: &str) -> String {
     const INDEX: &str = "index.html";

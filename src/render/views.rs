@@ -1,9 +1,48 @@
-//! The data handed to templates: plain serializable structs, built once per
-//! incident and shared by every page that lists it.
+//! Stage 4 (render): the values handed to templates, as plain serializable
+//! structs, and how an incident's card and detail are built from an
+//! incident and the build's constants.
 
-use super::format::TimeView;
+use super::format::{self, TimeView};
+use super::urls::service_path;
+use super::Constants;
+use crate::content::model::{Incident, Phase};
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+
+/// An incident as what a page or a fragment is made of: the incident (known
+/// by its source file, the file's bytes and its address, from which all of
+/// it is parsed) and its phase at build time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IncidentInput<'a> {
+    /// The incident.
+    pub incident: &'a Incident,
+    /// Its phase at build time.
+    pub phase: Phase,
+}
+
+impl Hash for IncidentInput<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let i = self.incident;
+        (&i.source, i.source_hash, &i.path, self.phase).hash(state);
+    }
+}
+
+/// A link to an incident's page, as what a page is made of.
+#[derive(Debug, Clone, Copy, Hash)]
+pub(crate) struct IncidentLink<'a> {
+    /// Its site-relative path.
+    pub path: &'a str,
+    /// Its title.
+    pub title: &'a str,
+}
+
+impl<'a> IncidentLink<'a> {
+    /// The link to `incident`.
+    pub(crate) fn to(incident: &'a Incident) -> Self {
+        IncidentLink { path: &incident.path, title: &incident.title }
+    }
+}
 
 /// A link to a service.
 #[derive(Debug, Clone, Serialize)]
@@ -132,7 +171,7 @@ pub struct FeedLinks {
 }
 
 /// A year in the archive navigation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct YearLink {
     /// The year.
     pub year: i32,
@@ -187,4 +226,68 @@ pub struct ServiceSummary {
     pub latest: Option<IncidentCard>,
     /// Its feeds.
     pub feeds: FeedLinks,
+}
+
+impl IncidentCard {
+    /// What lists show of `input`.
+    pub(crate) fn new(input: IncidentInput<'_>, c: &Constants<'_>) -> Self {
+        let (incident, t) = (input.incident, c.t);
+        let label = |key: String| t.label(&key).to_string();
+        IncidentCard {
+            url: c.urls.path(&incident.path),
+            title: incident.title.clone(),
+            kind: incident.kind.as_str(),
+            kind_label: label(format!("kind_{}", incident.kind.as_str())),
+            severity: incident.severity.map(|s| s.as_str()),
+            severity_label: incident.severity.map(|s| label(format!("severity_{}", s.as_str()))),
+            phase: input.phase.as_str(),
+            phase_label: label(format!("phase_{}_{}", incident.kind.as_str(), input.phase.as_str())),
+            status: incident.updates.last().map(|u| u.status.as_str()),
+            start: format::time_view(&incident.start, &t.dates),
+            end: incident.end.map(|e| format::time_view(&e, &t.dates)),
+            duration: incident.duration().map(|d| format::duration(d, &t.durations)),
+            services: incident
+                .services
+                .iter()
+                .map(|key| ServiceLink {
+                    key: key.clone(),
+                    name: c.config.services.get(key).map_or_else(|| key.clone(), |s| s.name.clone()),
+                    url: c.urls.path(&service_path(key)),
+                })
+                .collect(),
+            reference: incident.reference.clone(),
+            summary_html: incident.summary_html.clone(),
+        }
+    }
+}
+
+impl<'a> IncidentDetail<'a> {
+    /// What an incident's page and feed entries show of `input`, between its neighbours.
+    pub(crate) fn new(
+        input: IncidentInput<'a>,
+        older: Option<IncidentLink<'_>>,
+        newer: Option<IncidentLink<'_>>,
+        c: &Constants<'_>,
+    ) -> Self {
+        let incident = input.incident;
+        let link =
+            |l: Option<IncidentLink<'_>>| l.map(|l| LinkView { url: c.urls.path(l.path), title: l.title.to_string() });
+        IncidentDetail {
+            card: IncidentCard::new(input, c),
+            lead_html: incident.summary_html.clone().filter(|_| !incident.summary_in_body),
+            body_html: &incident.body_html,
+            updates: incident
+                .updates
+                .iter()
+                .map(|u| UpdateView {
+                    at: format::time_view(&u.at, &c.t.dates),
+                    status: u.status.as_str(),
+                    status_label: c.t.label(&format!("status_{}", u.status.as_str())).to_string(),
+                    html: u.html.clone(),
+                })
+                .collect(),
+            previous: link(older),
+            next: link(newer),
+        }
+    }
 }

@@ -7,13 +7,14 @@
 
 pub mod http;
 pub mod livereload;
+pub(crate) mod memo;
 pub mod watch;
 
 use crate::content::ParseCache;
 use crate::output::{MemorySink, Output};
-use crate::render::memo::RenderMemo;
 use crate::site::{BuildOptions, Site};
 use livereload::Generation;
+use memo::RenderMemo;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,12 +1,16 @@
-//! Remembers what each page was rendered from, as a hash of its inputs, so
-//! that `vigie serve` re-renders after an edit only the pages whose inputs
-//! changed (the edited incident's page, its neighbours, the lists that show
-//! it) and reuses every other page of the site it already serves.
+//! `vigie serve`'s memory of what it rendered: each file's key (the hash of
+//! the data it was made of, from its render job) and the fragments shared by
+//! pages, so that after an edit only the files whose data changed are
+//! rendered again (the edited incident's page, its neighbours, the lists
+//! that show it) and every other file of the served site is kept. It is the
+//! [`ReuseHook`] serve hands to the render stage.
 //!
 //! The records live from build to build: a build marks what it renders or
 //! reuses with its number, so that an edit costs a lookup per page, with no
 //! copying of the records of the whole site.
 
+use crate::diagnostics::Diagnostic;
+use crate::render::jobs::{key_of, Fragment, ReuseHook};
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -91,29 +95,6 @@ impl RenderMemo {
         same
     }
 
-    /// A fragment of this kind (a card, a feed entry) rendered earlier from
-    /// inputs with this key (a hash of everything it is made of, the
-    /// incident's path included), if any, else rendered now; with a hash of
-    /// its HTML. It is kept for the next build either way.
-    pub fn fragment<E>(
-        &self,
-        kind: &'static str,
-        key: u64,
-        render: impl FnOnce() -> Result<Arc<str>, E>,
-    ) -> Result<(Arc<str>, u64), E> {
-        let name = (kind, key);
-        let shard = &self.fragments[key as usize % SHARDS];
-        if let Some(record) = locked(shard).get_mut(&name) {
-            record.seen = self.build;
-            return Ok((record.html.clone(), record.hash));
-        }
-        // Rendered without holding the lock: other threads go on meanwhile.
-        let html = render()?;
-        let hash = key_of(&*html);
-        locked(shard).insert(name, FragmentRecord { html: html.clone(), hash, seen: self.build });
-        Ok((html, hash))
-    }
-
     /// The files of the last good build that the build under way no longer makes.
     pub fn gone(&self) -> Vec<String> {
         let mut gone = Vec::new();
@@ -135,11 +116,6 @@ impl RenderMemo {
     /// Whether the build under way rendered or reused `file`.
     pub fn has_produced(&self, file: &str) -> bool {
         locked(&self.pages[shard(file)]).get(file).is_some_and(|r| r.seen == self.build)
-    }
-
-    /// [`key_of`] what a view shows, through its serialized form.
-    pub fn view_key(view: &impl serde::Serialize) -> u64 {
-        key_of(serde_json::to_vec(view).unwrap_or_default())
     }
 
     /// How many pages were reused rather than rendered in the build under way.
@@ -179,49 +155,36 @@ impl RenderMemo {
     }
 }
 
-/// A hash of anything hashable: the inputs of a page.
-pub fn key_of(value: impl Hash) -> u64 {
-    // The bytes `Hash` feeds are gathered in this thread's buffer and hashed
-    // at once: cheaper than setting up XXH3's streaming state for every key
-    // (a page, a card, a list: tens of thousands of keys per rebuild).
-    KEY_BYTES.with(|buffer| match buffer.try_borrow_mut() {
-        Ok(mut bytes) => {
-            bytes.clear();
-            let key = hash_bytes(value, &mut bytes);
-            if bytes.capacity() > MAX_KEPT_KEY_BYTES {
-                *bytes = Vec::new();
-            }
-            key
-        }
-        // A key computed while computing another one: a buffer of its own.
-        Err(_) => hash_bytes(value, &mut Vec::new()),
-    })
-}
-
-/// The largest buffer [`key_of`] keeps between calls.
-const MAX_KEPT_KEY_BYTES: usize = 1 << 20;
-
-thread_local! {
-    /// Where [`key_of`] gathers the bytes of a value.
-    static KEY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// XXH3 of the bytes `value` feeds to a hasher, gathered in `bytes`.
-fn hash_bytes(value: impl Hash, bytes: &mut Vec<u8>) -> u64 {
-    value.hash(&mut ByteGatherer(bytes));
-    xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-/// A hasher that only gathers the bytes it is fed.
-struct ByteGatherer<'b>(&'b mut Vec<u8>);
-
-impl Hasher for ByteGatherer<'_> {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
+impl ReuseHook for RenderMemo {
+    fn unchanged(&self, file: &str, key: u64) -> bool {
+        self.reuse(file, key)
     }
 
-    fn finish(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(self.0)
+    /// Fragments are known by kind and key (a hash of everything they are
+    /// made of, the incident's address included): one made earlier from
+    /// the same data is handed back, else it is made now; it is kept for
+    /// the next build either way.
+    fn fragment(
+        &self,
+        kind: &'static str,
+        key: u64,
+        make: &mut dyn FnMut() -> Result<Arc<str>, Diagnostic>,
+    ) -> Result<Fragment, Diagnostic> {
+        let name = (kind, key);
+        let shard = &self.fragments[key as usize % SHARDS];
+        if let Some(record) = locked(shard).get_mut(&name) {
+            record.seen = self.build;
+            return Ok(Fragment { html: record.html.clone(), hash: record.hash });
+        }
+        // Made without holding the lock: other threads go on meanwhile.
+        let html = make()?;
+        let hash = key_of(&*html);
+        locked(shard).insert(name, FragmentRecord { html: html.clone(), hash, seen: self.build });
+        Ok(Fragment { html, hash })
+    }
+
+    fn produced(&self, file: &str) -> bool {
+        self.has_produced(file)
     }
 }
 
@@ -229,26 +192,10 @@ impl Hasher for ByteGatherer<'_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn keys_are_the_xxh3_of_the_hashed_bytes_even_when_nested() {
-        let streamed = |value: &dyn Fn(&mut xxhash_rust::xxh3::Xxh3Default)| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-            value(&mut hasher);
-            hasher.finish()
-        };
-        let value = ("page", 3usize, vec![1u64, 2, 3], Some("a/b/"));
-        assert_eq!(key_of(value.clone()), streamed(&|h| value.hash(h)), "same as XXH3 fed piece by piece");
-        assert_ne!(key_of(("ab", "c")), key_of(("a", "bc")), "strings are delimited");
-        let big = vec![7u8; 2 * MAX_KEPT_KEY_BYTES];
-        assert_eq!(key_of(&big), streamed(&|h| big.hash(h)), "a value larger than the kept buffer");
-        struct Nested(u64);
-        impl Hash for Nested {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                key_of(self.0).hash(state);
-            }
-        }
-        let inner = key_of(5u64);
-        assert_eq!(key_of((Nested(5), 1u8)), key_of((inner, 1u8)), "a key computed inside another");
+    /// The HTML of the fragment `(kind, key)`, made as `made` if not kept.
+    fn html(memo: &RenderMemo, kind: &'static str, key: u64, made: &str) -> String {
+        let fragment = memo.fragment(kind, key, &mut || Ok(Arc::from(made)));
+        fragment.map(|f| f.html.to_string()).unwrap_or_default()
     }
 
     #[test]
@@ -274,38 +221,33 @@ mod tests {
     #[test]
     fn fragments_are_rendered_once_per_key() {
         let mut memo = RenderMemo::default();
-        let render = |html: &str| -> Result<Arc<str>, ()> { Ok(Arc::from(html)) };
-        let html = |result: Result<(Arc<str>, u64), ()>| result.map(|(html, _)| html);
-        assert_eq!(html(memo.fragment("card", 7, || render("<p>1</p>"))), Ok(Arc::from("<p>1</p>")));
+        assert_eq!(html(&memo, "card", 7, "<p>1</p>"), "<p>1</p>");
         memo.commit();
-        assert_eq!(
-            html(memo.fragment("card", 7, || -> Result<Arc<str>, ()> { panic!("must be reused") })),
-            Ok(Arc::from("<p>1</p>"))
-        );
-        assert_eq!(html(memo.fragment("card", 8, || render("<p>2</p>"))), Ok(Arc::from("<p>2</p>")));
-        assert_eq!(html(memo.fragment("entry", 7, || render("<p>3</p>"))), Ok(Arc::from("<p>3</p>")), "by kind");
+        let kept = memo.fragment("card", 7, &mut || panic!("must be reused")).map(|f| f.html);
+        assert_eq!(kept.as_deref().ok(), Some("<p>1</p>"));
+        assert_eq!(html(&memo, "card", 8, "<p>2</p>"), "<p>2</p>");
+        assert_eq!(html(&memo, "entry", 7, "<p>3</p>"), "<p>3</p>", "by kind");
     }
 
     #[test]
     fn a_good_build_forgets_what_it_did_not_use() {
         let mut memo = RenderMemo::default();
-        let render = |html: &str| -> Result<Arc<str>, ()> { Ok(Arc::from(html)) };
         memo.reuse("a.html", 1);
-        memo.fragment("card", 1, || render("<p>1</p>")).ok();
+        html(&memo, "card", 1, "<p>1</p>");
         memo.commit();
         memo.reuse("b.html", 2);
-        memo.fragment("card", 2, || render("<p>2</p>")).ok();
+        html(&memo, "card", 2, "<p>2</p>");
         memo.discard();
         assert!(!memo.has_produced("b.html"), "a failed build made nothing");
         assert!(!memo.reuse("b.html", 2), "nor is it reused: the served site does not have it");
         memo.commit();
         let mut rendered = false;
-        let again = memo.fragment("card", 1, || {
+        let again = memo.fragment("card", 1, &mut || {
             rendered = true;
-            render("<p>1</p>")
+            Ok(Arc::from("<p>1</p>"))
         });
         assert!(rendered, "the fragment unused by the last good build was forgotten");
-        assert_eq!(again.map(|(html, _)| html), Ok(Arc::from("<p>1</p>")));
+        assert_eq!(again.map(|f| f.html.to_string()).ok().as_deref(), Some("<p>1</p>"));
         assert_eq!(memo.gone(), vec!["b.html".to_string()], "b.html is not made by the build under way");
     }
 }

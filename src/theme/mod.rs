@@ -1,7 +1,10 @@
-//! The theme's files in memory: templates, translations and static files,
-//! read from `themes/<name>/` with the site's own `templates/` and `static/`
-//! laid over them. The default theme is also built into the binary, so that
-//! a site without a `themes/` folder still builds.
+//! Stage 1 (load), beside the configuration: the theme's files in memory —
+//! templates, translations and static files — read from `themes/<name>/`
+//! with the site's own `templates/` and `static/` laid over them. The
+//! default theme is also built into the binary, so that a site without a
+//! `themes/` folder still builds. [`i18n`] reads the translations.
+
+pub mod i18n;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

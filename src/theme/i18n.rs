@@ -1,8 +1,8 @@
-//! The theme's translations (`themes/<theme>/i18n/<language>.toml`): the
+//! Stage 1 (load): the theme's translations (`themes/<theme>/i18n/<language>.toml`): the
 //! labels handed to templates as `t`, and the words dates and durations are
 //! written with.
 
-use super::theme::ThemeFiles;
+use super::ThemeFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::toml_errors::toml_diagnostic;
 use serde::Deserialize;
