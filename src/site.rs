@@ -3,8 +3,9 @@
 
 use crate::archive::Archive;
 use crate::config::SiteConfig;
-use crate::content::{load_content, load_content_cached, Content, ParseCache};
+use crate::content::{load_content, Content};
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Diagnostics;
 use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
@@ -58,6 +59,9 @@ pub fn build_time() -> DateTime<Utc> {
         })
 }
 
+/// How a site's content is read: `(root, configuration, include drafts)` → the content.
+pub(crate) type ContentLoader<'c> = &'c mut dyn FnMut(&Path, &SiteConfig, bool) -> Result<Content, Diagnostics>;
+
 /// A loaded site: configuration, theme and validated content.
 pub struct Site {
     /// The options it was loaded with.
@@ -105,49 +109,36 @@ fn timed<T>(timings: &mut Vec<(&'static str, Duration)>, name: &'static str, ste
 impl Site {
     /// Loads and validates everything under `options.root`.
     pub fn load(options: BuildOptions) -> Result<Site, Error> {
-        Site::load_cached(options, None)
+        Site::load_with(options, &mut load_content)
     }
 
-    /// Reloads the content only (after an edit under `content/`), re-parsing
-    /// the files that changed since `cache` was filled; the configuration and
-    /// the theme stay as they were.
-    pub fn reload_content(
-        &mut self,
-        now: DateTime<Utc>,
-        cache: &mut ParseCache,
-        changed: Option<&[PathBuf]>,
-    ) -> Result<(), Error> {
-        self.options.now = now;
-        let (root, config, drafts) = (&self.options.root, &self.config, self.options.drafts);
-        self.content =
-            timed(&mut self.timings, "content", || load_content_cached(root, config, drafts, cache, changed))
-                .map_err(Error::Content)?;
-        Ok(())
-    }
-
-    /// [`Site::load`], filling `cache` with what it parsed.
-    pub fn load_cached(options: BuildOptions, cache: Option<&mut ParseCache>) -> Result<Site, Error> {
+    /// [`Site::load`], with the content read by `content(root, config,
+    /// drafts)` (`vigie serve` reads it through its parse cache).
+    pub(crate) fn load_with(options: BuildOptions, content: ContentLoader<'_>) -> Result<Site, Error> {
         let mut timings = Vec::new();
         let root = options.root.clone();
         let mut config = timed(&mut timings, "config", || SiteConfig::load(&root)).map_err(Error::Config)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url).map_err(|message| {
-                Error::Config(crate::diagnostics::Diagnostics(vec![Diagnostic::error(
-                    Path::new("--base-url"),
-                    (0, 0),
-                    message,
-                )
-                .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
+                Error::Config(Diagnostics(vec![Diagnostic::error(Path::new("--base-url"), (0, 0), message)
+                    .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
             })?;
         }
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
         let translations = Translations::load(&theme, &config.language).map_err(Error::Config)?;
-        let content = timed(&mut timings, "content", || match cache {
-            Some(cache) => load_content_cached(&root, &config, options.drafts, cache, None),
-            None => load_content(&root, &config, options.drafts),
-        })
-        .map_err(Error::Content)?;
+        let content =
+            timed(&mut timings, "content", || content(&root, &config, options.drafts)).map_err(Error::Content)?;
         Ok(Site { options, config, content, theme, translations, timings, templates: None })
+    }
+
+    /// Reads the content again with `content` (after an edit under
+    /// `content/`), at build time `now`; the configuration and the theme
+    /// stay as they were.
+    pub(crate) fn reload_content(&mut self, now: DateTime<Utc>, content: ContentLoader<'_>) -> Result<(), Error> {
+        self.options.now = now;
+        let (root, config, drafts) = (&self.options.root, &self.config, self.options.drafts);
+        self.content = timed(&mut self.timings, "content", || content(root, config, drafts)).map_err(Error::Content)?;
+        Ok(())
     }
 
     /// Renders the whole site into `sink`, step by step; returns what it made.

@@ -16,9 +16,8 @@ use model::Incident;
 use parse::Parsed;
 use parse::{parse_incident, ParseContext};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 /// The incidents of a site, sorted newest first, and the warnings found.
 pub struct Content {
@@ -34,99 +33,14 @@ pub fn load_content(root: &Path, config: &SiteConfig, include_drafts: bool) -> R
     load(root, config, include_drafts)
 }
 
-/// What the last load parsed, by file, with the size and modification time
-/// it had: `vigie serve` re-parses only the files that changed since.
-#[derive(Default)]
-pub struct ParseCache {
-    files: rustc_hash::FxHashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
-    walk_errors: Vec<Diagnostic>,
-}
-
-impl ParseCache {
-    /// What the changes to `changed` (paths as the walk gives them) mean for
-    /// the cached files, when they are plain file edits, creations or
-    /// deletions that need no new walk of `content/`: the files to parse
-    /// again and those to forget.
-    fn plan(&self, root: &Path, changed: &[PathBuf]) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
-        if self.files.is_empty() {
-            return None;
-        }
-        let (mut parse, mut forget) = (Vec::new(), Vec::new());
-        for path in changed {
-            match std::fs::symlink_metadata(path) {
-                Ok(meta) if meta.is_file() => {
-                    let inside = path.strip_prefix(root.join(load::CONTENT_DIR)).ok()?;
-                    let ignored = inside.components().any(|c| load::is_ignored(c.as_os_str()));
-                    if load::is_markdown(path) && !ignored && !parse.contains(path) {
-                        parse.push(path.clone());
-                    }
-                }
-                Ok(_) => return None, // a folder or a link: walk again
-                Err(_) if self.files.contains_key(path) => forget.push(path.clone()),
-                // A removed folder that held posts: walk again.
-                Err(_) if self.files.keys().any(|f| f.starts_with(path)) => return None,
-                // A temporary file of an editor, or a post that came and went.
-                Err(_) => {}
-            }
-        }
-        Some((parse, forget))
-    }
-}
-
-/// [`load_content`], re-parsing only the files whose size or modification
-/// time changed since the load that filled `cache` (which must have been
-/// made with the same configuration). With `changed` (the paths a watcher
-/// saw change), files are not even looked at again unless they changed.
-pub fn load_content_cached(
-    root: &Path,
-    config: &SiteConfig,
-    include_drafts: bool,
-    cache: &mut ParseCache,
-    changed: Option<&[PathBuf]>,
-) -> Result<Content, Diagnostics> {
+/// Parses with the site's Markdown options: `parse(context)` gets what every file's parse needs.
+pub(crate) fn with_parser<T>(config: &SiteConfig, parse: impl FnOnce(&ParseContext<'_>) -> T) -> T {
     let markdown = Markdown::new(config.allow_html).for_language(&config.language);
-    let cx = ParseContext { config, markdown: &markdown };
-    if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
-        for path in &forget {
-            cache.files.remove(path);
-        }
-        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(root, path, &cx))).collect();
-        for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
-            cache.files.insert(path, (len, modified, parsed));
-        }
-        let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
-        return assemble(parsed, cache.walk_errors.clone(), include_drafts);
-    }
-    let (files, diagnostics) = load::find_sources(root);
-    cache.walk_errors = diagnostics.clone();
-    let old = std::mem::take(&mut cache.files);
-    let seen_changed: std::collections::HashSet<&PathBuf> = changed.unwrap_or_default().iter().collect();
-    let parsed: Vec<_> = files
-        .par_iter()
-        .map(|path| {
-            let (len, modified) = stamp(path);
-            match old.get(path) {
-                Some((l, m, parsed))
-                    if (*l, *m) == (len, modified) && modified.is_some() && !seen_changed.contains(path) =>
-                {
-                    (len, modified, parsed.clone())
-                }
-                _ => (len, modified, parse_file(root, path, &cx)),
-            }
-        })
-        .collect();
-    cache.files = files.into_iter().zip(parsed).collect();
-    assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts)
-}
-
-/// A file's size and modification time, to tell whether it changed.
-fn stamp(path: &Path) -> (u64, Option<SystemTime>) {
-    let meta = std::fs::metadata(path).ok();
-    (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+    parse(&ParseContext { config, markdown: &markdown })
 }
 
 /// Reads and parses one source file.
-fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
+pub(crate) fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
     let source = load::read_source(root, path);
     match source.text {
         Ok(text) => parse_incident(&source.path, &text, cx),
@@ -136,15 +50,14 @@ fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
 
 fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
     let (files, diagnostics) = load::find_sources(root);
-    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
-    let cx = ParseContext { config, markdown: &markdown };
-    let parsed: Vec<Parsed> = files.par_iter().map(|path| parse_file(root, path, &cx)).collect();
+    let parsed: Vec<Parsed> =
+        with_parser(config, |cx| files.par_iter().map(|path| parse_file(root, path, cx)).collect());
     assemble(parsed.iter(), diagnostics, include_drafts)
 }
 
 /// The content made of the parsed files: every diagnostic of every file, or
 /// the incidents sorted newest first.
-fn assemble<'p>(
+pub(crate) fn assemble<'p>(
     parsed: impl Iterator<Item = &'p Parsed>,
     mut diagnostics: Vec<Diagnostic>,
     include_drafts: bool,

@@ -8,13 +8,14 @@
 pub mod http;
 pub mod livereload;
 pub(crate) mod memo;
+pub(crate) mod parse_cache;
 pub mod watch;
 
-use crate::content::ParseCache;
 use crate::output::{MemorySink, Output};
 use crate::site::{BuildOptions, Site};
 use livereload::Generation;
 use memo::RenderMemo;
+use parse_cache::{load_content_cached, ParseCache};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -208,7 +209,9 @@ impl Session {
         self.parsed = ParseCache::default();
         self.memo = RenderMemo::default();
         self.site = None;
-        self.site = Some(Site::load_cached(build, Some(&mut self.parsed))?);
+        let parsed = &mut self.parsed;
+        let mut content = |root: &Path, config: &_, drafts| load_content_cached(root, config, drafts, parsed, None);
+        self.site = Some(Site::load_with(build, &mut content)?);
         Ok(())
     }
 
@@ -223,7 +226,12 @@ impl Session {
             .map(|p| p.strip_prefix(&canonical_root).map_or_else(|_| p.clone(), |rel| self.options.root.join(rel)))
             .collect();
         let loaded = match (&mut self.site, content_only) {
-            (Some(site), true) => site.reload_content(crate::site::build_time(), &mut self.parsed, Some(&changed)),
+            (Some(site), true) => {
+                let (parsed, changed) = (&mut self.parsed, Some(&changed[..]));
+                let mut content =
+                    |root: &Path, config: &_, drafts| load_content_cached(root, config, drafts, parsed, changed);
+                site.reload_content(crate::site::build_time(), &mut content)
+            }
             _ => self.load_all(),
         };
         let (current, error) = served.snapshot();

@@ -1,0 +1,111 @@
+//! `vigie serve`'s memory of what it parsed: each source file's parse with
+//! the size and modification time the file had, so that after an edit only
+//! the files that changed are parsed again. Built on the content stage's
+//! own steps (walk, parse a file, assemble).
+
+use crate::config::SiteConfig;
+use crate::content::parse::{ParseContext, Parsed};
+use crate::content::{assemble, load, parse_file, with_parser, Content};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// What the last load parsed, by file, with the size and modification time
+/// it had: `vigie serve` re-parses only the files that changed since.
+#[derive(Default)]
+pub(crate) struct ParseCache {
+    files: rustc_hash::FxHashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
+    walk_errors: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    /// What the changes to `changed` (paths as the walk gives them) mean for
+    /// the cached files, when they are plain file edits, creations or
+    /// deletions that need no new walk of `content/`: the files to parse
+    /// again and those to forget.
+    fn plan(&self, root: &Path, changed: &[PathBuf]) -> Option<(Vec<PathBuf>, Vec<PathBuf>)> {
+        if self.files.is_empty() {
+            return None;
+        }
+        let (mut parse, mut forget) = (Vec::new(), Vec::new());
+        for path in changed {
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_file() => {
+                    let inside = path.strip_prefix(root.join(load::CONTENT_DIR)).ok()?;
+                    let ignored = inside.components().any(|c| load::is_ignored(c.as_os_str()));
+                    if load::is_markdown(path) && !ignored && !parse.contains(path) {
+                        parse.push(path.clone());
+                    }
+                }
+                Ok(_) => return None, // a folder or a link: walk again
+                Err(_) if self.files.contains_key(path) => forget.push(path.clone()),
+                // A removed folder that held posts: walk again.
+                Err(_) if self.files.keys().any(|f| f.starts_with(path)) => return None,
+                // A temporary file of an editor, or a post that came and went.
+                Err(_) => {}
+            }
+        }
+        Some((parse, forget))
+    }
+}
+
+/// [`crate::content::load_content`], re-parsing only the files whose size or
+/// modification time changed since the load that filled `cache` (which must
+/// have been made with the same configuration). With `changed` (the paths a
+/// watcher saw change), files are not even looked at again unless they changed.
+pub(crate) fn load_content_cached(
+    root: &Path,
+    config: &SiteConfig,
+    include_drafts: bool,
+    cache: &mut ParseCache,
+    changed: Option<&[PathBuf]>,
+) -> Result<Content, Diagnostics> {
+    with_parser(config, |cx| load_with(root, cx, include_drafts, cache, changed))
+}
+
+fn load_with(
+    root: &Path,
+    cx: &ParseContext<'_>,
+    include_drafts: bool,
+    cache: &mut ParseCache,
+    changed: Option<&[PathBuf]>,
+) -> Result<Content, Diagnostics> {
+    if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
+        for path in &forget {
+            cache.files.remove(path);
+        }
+        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(root, path, cx))).collect();
+        for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
+            cache.files.insert(path, (len, modified, parsed));
+        }
+        let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
+        return assemble(parsed, cache.walk_errors.clone(), include_drafts);
+    }
+    let (files, diagnostics) = load::find_sources(root);
+    cache.walk_errors = diagnostics.clone();
+    let old = std::mem::take(&mut cache.files);
+    let seen_changed: std::collections::HashSet<&PathBuf> = changed.unwrap_or_default().iter().collect();
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|path| {
+            let (len, modified) = stamp(path);
+            match old.get(path) {
+                Some((l, m, parsed))
+                    if (*l, *m) == (len, modified) && modified.is_some() && !seen_changed.contains(path) =>
+                {
+                    (len, modified, parsed.clone())
+                }
+                _ => (len, modified, parse_file(root, path, cx)),
+            }
+        })
+        .collect();
+    cache.files = files.into_iter().zip(parsed).collect();
+    assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts)
+}
+
+/// A file's size and modification time, to tell whether it changed.
+fn stamp(path: &Path) -> (u64, Option<SystemTime>) {
+    let meta = std::fs::metadata(path).ok();
+    (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+}
