@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod output;
+mod paths;
 pub mod render;
 pub mod serve;
 pub mod site;

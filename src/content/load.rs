@@ -35,7 +35,7 @@ pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+        .filter_entry(|e| e.depth() == 0 || !crate::paths::is_ignored(e.file_name()));
     while let Some(entry) = walker.next() {
         match entry {
             Ok(entry) => {
@@ -102,32 +102,4 @@ fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
 /// Whether a file is an incident post (a `.md` file).
 pub fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
-}
-
-/// Hidden files and the temporary files editors leave beside the ones they save.
-pub fn is_ignored(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bck")
-        || name.ends_with(".kate-swp")
-        || name.contains("___jb_")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::ffi::OsStr;
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", ".#x.md", "x.md___jb_tmp___", "x.md.kate-swp"] {
-            assert!(is_ignored(OsStr::new(name)), "{name} should be ignored");
-        }
-        assert!(!is_ignored(OsStr::new("panne.md")));
-    }
 }

@@ -116,7 +116,7 @@ fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Fragment, Diagnostic> {
 pub fn entry_id(urls: &Urls, incident: &Incident) -> String {
     const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
     let source = incident.source.with_extension("");
-    let source = source.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let source = crate::paths::slash_path(&source);
     let source = source.strip_prefix("content/").unwrap_or(&source);
     format!("tag:{},{}:{}", urls.host(), incident.start.format("%Y"), utf8_percent_encode(source, PATH))
 }

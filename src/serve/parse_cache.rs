@@ -33,7 +33,7 @@ impl ParseCache {
             match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.is_file() => {
                     let inside = path.strip_prefix(root.join(load::CONTENT_DIR)).ok()?;
-                    let ignored = inside.components().any(|c| load::is_ignored(c.as_os_str()));
+                    let ignored = crate::paths::has_ignored_part(inside);
                     if load::is_markdown(path) && !ignored && !parse.contains(path) {
                         parse.push(path.clone());
                     }

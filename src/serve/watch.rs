@@ -95,7 +95,7 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     if !WATCHED.contains(&first.as_ref()) {
         return false;
     }
-    !rel.components().any(|c| crate::content::load::is_ignored(c.as_os_str()))
+    !crate::paths::has_ignored_part(rel)
 }
 
 #[cfg(test)]

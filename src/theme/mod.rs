@@ -121,11 +121,11 @@ fn read_dir_into(root: &Path, dir: &Path, visit: &mut Visit<'_>) -> Result<(), T
             path: e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
             source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
         })?;
-        if !entry.file_type().is_file() || crate::content::load::is_ignored(entry.file_name()) {
+        if !entry.file_type().is_file() || crate::paths::is_ignored(entry.file_name()) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = crate::paths::slash_path(rel);
         let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Read { path: shown.clone(), source })?;
         visit(&rel, shown, bytes)?;
