@@ -330,20 +330,13 @@ pub fn write_site(output: &Path, site: &Output) -> Result<WriteStats, OutputErro
 }
 
 /// Creates a new folder in `parent` whose name starts with `prefix`, unique
-/// to this build: never one that a killed build left and that the cleanup of
-/// leftovers may be removing.
+/// to this build (a random suffix, created exclusively by `tempfile`): never
+/// one that a killed build left and that the cleanup of leftovers may be
+/// removing. The folder is kept: the build swaps it in or removes it itself.
 fn new_folder(parent: &Path, prefix: &str, action: &'static str) -> Result<PathBuf, OutputError> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    loop {
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let folder = parent.join(format!("{prefix}{}-{nanos:x}-{n}", std::process::id()));
-        match std::fs::create_dir(&folder) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => continue,
-            made => return made.map(|()| folder.clone()).map_err(io(action, &folder)),
-        }
-    }
+    let folder =
+        tempfile::Builder::new().prefix(prefix).tempdir_in(parent).map_err(io(action, &parent.join(prefix)))?;
+    Ok(folder.keep())
 }
 
 /// Whether `folder` is one vigie may replace: it carries vigie's marker or is empty.

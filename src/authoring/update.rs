@@ -189,20 +189,19 @@ fn replace(file: &Path, shown: &Path, text: &str) -> Result<(), Diagnostics> {
     let cannot = |e: std::io::Error| Diagnostics(vec![Diagnostic::error(shown, (0, 0), format!("cannot write: {e}"))]);
     let file = &std::fs::canonicalize(file).map_err(cannot)?;
     let name = file.file_name().map_or_else(|| "post".into(), |n| n.to_string_lossy().into_owned());
-    let temp = file.with_file_name(format!(".{name}.vigie-update"));
+    let folder = file.parent().unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(file).map_err(cannot)?.permissions();
-    let written = std::fs::File::create(&temp).and_then(|mut out| {
-        out.write_all(text.as_bytes())?;
-        out.set_permissions(permissions)?;
-        out.sync_all()
-    });
-    match written.and_then(|()| std::fs::rename(&temp, file)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(cannot(e))
-        }
-    }
+    // Hidden and ignored by the watcher; removed by `tempfile` if anything fails.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".vigie-update")
+        .tempfile_in(folder)
+        .map_err(cannot)?;
+    temp.write_all(text.as_bytes()).map_err(cannot)?;
+    temp.as_file().set_permissions(permissions).map_err(cannot)?;
+    temp.as_file().sync_all().map_err(cannot)?;
+    temp.persist(file).map_err(|e| cannot(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
