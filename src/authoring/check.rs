@@ -133,7 +133,7 @@ struct JsonFinding {
 impl From<&Diagnostic> for JsonFinding {
     fn from(d: &Diagnostic) -> Self {
         JsonFinding {
-            path: Some(d.path.to_string_lossy().replace('\\', "/")),
+            path: d.path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
             line: (d.line > 0).then_some(d.line),
             col: (d.col > 0).then_some(d.col),
             level: match d.level {
