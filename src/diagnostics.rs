@@ -184,6 +184,57 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Why a command failed, whatever the stage: the findings that stopped it,
+/// printed by [`Error::report`] (`vigie::Error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    diagnostics: Diagnostics,
+}
+
+impl Error {
+    /// The findings, in the order they were reported.
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diagnostics
+    }
+
+    /// The findings, taken out.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        self.diagnostics
+    }
+
+    /// Every finding in its terminal form, one after the other: what
+    /// `vigie build` prints and `vigie serve` shows in its overlay.
+    pub fn report(&self) -> String {
+        self.diagnostics.to_string()
+    }
+
+    /// How many errors this stands for (a content error may list many files;
+    /// a failure counts at least one).
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.error_count().max(1)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostics.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Error { diagnostics }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Error { diagnostics: Diagnostics(vec![diagnostic]) }
+    }
+}
+
 /// Maps byte offsets of one text to 1-based line and column numbers
 /// (columns count characters, not bytes).
 pub struct LineIndex<'a> {
@@ -355,5 +406,16 @@ mod tests {
         // But the same text further down, after another cause, is a new step.
         let d = Diagnostic::general("m").caused_by(&layers(&["a", "b", "a"]));
         assert_eq!(d.causes, ["a", "b", "a"]);
+    }
+
+    #[test]
+    fn an_error_counts_its_errors_not_its_warnings() {
+        let warning = Diagnostic::warning(Path::new("a.md"), (1, 1), "w");
+        let errors = Diagnostics(vec![render_error(), warning.clone(), render_error()]);
+        assert_eq!(Error::from(errors).error_count(), 2);
+        assert_eq!(Error::from(render_error()).error_count(), 1);
+        assert_eq!(Error::from(Diagnostics(vec![warning])).error_count(), 1, "a failure is one error at least");
+        let report = Error::from(Diagnostics(vec![render_error(), Diagnostic::general("x")])).report();
+        assert!(report.ends_with("caused by: Variable `x` not found\nerror: x"), "{report}");
     }
 }

@@ -2,9 +2,11 @@
 //! service. An entry's id is fixed for the incident's whole life (it comes
 //! from the source file, not the title), its `updated` is the incident's
 //! latest change, and its content is the full text rendered by the theme's
-//! `feed_entry.html`.
+//! `feed_entry.html`. What stops a feed is a [`FeedError`], which becomes a
+//! [`Diagnostic`].
 
 use crate::content::model::Incident;
+use crate::diagnostics::{Diagnostic, Error};
 use crate::render::memo::key_of;
 use crate::render::urls::Urls;
 use crate::render::{service_path, RenderError, Renderer};
@@ -29,6 +31,22 @@ pub enum FeedError {
         /// The writer's message.
         message: String,
     },
+}
+
+impl From<FeedError> for Diagnostic {
+    fn from(error: FeedError) -> Self {
+        match error {
+            FeedError::Render(e) => Diagnostic::from(e),
+            // The feed is vigie's output, not a file of the user's: no path.
+            FeedError::Write { path, message } => Diagnostic::general(format!("cannot write feed {path}: {message}")),
+        }
+    }
+}
+
+impl From<FeedError> for Error {
+    fn from(error: FeedError) -> Self {
+        Diagnostic::from(error).into()
+    }
 }
 
 /// A rendered feed file: site-relative path and bytes.

@@ -4,14 +4,14 @@
 use crate::archive::Archive;
 use crate::config::SiteConfig;
 use crate::content::{load_content, load_content_cached, Content, ParseCache};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Error};
+use crate::feeds;
 use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
 use crate::render::i18n::Translations;
 use crate::render::memo::{key_of, RenderMemo};
 use crate::render::{pages, sitemap, templates, theme, Renderer};
-use crate::{feeds, Error};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -118,8 +118,7 @@ impl Site {
         self.options.now = now;
         let (root, config, drafts) = (&self.options.root, &self.config, self.options.drafts);
         self.content =
-            timed(&mut self.timings, "content", || load_content_cached(root, config, drafts, cache, changed))
-                .map_err(Error::Content)?;
+            timed(&mut self.timings, "content", || load_content_cached(root, config, drafts, cache, changed))?;
         Ok(())
     }
 
@@ -127,24 +126,19 @@ impl Site {
     pub fn load_cached(options: BuildOptions, cache: Option<&mut ParseCache>) -> Result<Site, Error> {
         let mut timings = Vec::new();
         let root = options.root.clone();
-        let mut config = timed(&mut timings, "config", || SiteConfig::load(&root)).map_err(Error::Config)?;
+        let mut config = timed(&mut timings, "config", || SiteConfig::load(&root))?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url).map_err(|message| {
-                Error::Config(crate::diagnostics::Diagnostics(vec![Diagnostic::error(
-                    Path::new("--base-url"),
-                    (0, 0),
-                    message,
-                )
-                .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
+                Diagnostic::error(Path::new("--base-url"), (0, 0), message)
+                    .with_hint("give a full address such as --base-url https://example.fr/incidents/")
             })?;
         }
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
-        let translations = Translations::load(&theme, &config.language).map_err(Error::Config)?;
+        let translations = Translations::load(&theme, &config.language)?;
         let content = timed(&mut timings, "content", || match cache {
             Some(cache) => load_content_cached(&root, &config, options.drafts, cache, None),
             None => load_content(&root, &config, options.drafts),
-        })
-        .map_err(Error::Content)?;
+        })?;
         Ok(Site { options, config, content, theme, translations, timings, templates: None })
     }
 

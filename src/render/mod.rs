@@ -33,7 +33,7 @@ use views::{FeedLinks, IncidentCard, IncidentDetail, LinkView, ServiceLink, Upda
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template failed on this page.
-    #[error("{}: error: cannot render {page}\n  help: check this template against the values it gets (see the causes below)", .template.display())]
+    #[error("{}: error: cannot render {page}", .template.display())]
     Template {
         /// The page being rendered (site-relative path).
         page: String,

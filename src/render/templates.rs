@@ -24,7 +24,7 @@ pub const REQUIRED: [&str; 8] = [
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// A page template is missing.
-    #[error("{}/templates/{name}: error: the theme has no template \"{name}\"\n  help: add it to the theme, or add templates/{name} at the site root", .theme.display())]
+    #[error("{}/templates/{name}: error: the theme has no template \"{name}\"", .theme.display())]
     Missing {
         /// Template name.
         name: String,
@@ -32,7 +32,7 @@ pub enum TemplateError {
         theme: PathBuf,
     },
     /// Rendering would recurse without end (Tera would overflow the stack).
-    #[error("{}: error: {message}\n  help: {hint}", .path.display())]
+    #[error("{}: error: {message}", .path.display())]
     Recursion {
         /// The file where the loop starts.
         path: PathBuf,
@@ -42,7 +42,7 @@ pub enum TemplateError {
         hint: &'static str,
     },
     /// Tera refused a template.
-    #[error("{}{location}: error: invalid template: {message}\n  help: fix the template syntax (Tera, like Jinja2: https://keats.github.io/tera/docs/)", .path.display())]
+    #[error("{}{location}: error: invalid template: {message}", .path.display())]
     Syntax {
         /// The file.
         path: PathBuf,
