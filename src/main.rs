@@ -1,5 +1,6 @@
 //! The `vigie` binary: parses arguments, runs a command, prints errors with
-//! their causes on stderr and picks the exit status.
+//! their causes on stderr (every command through [`print_error`], the same
+//! text as `vigie serve`'s overlay) and picks the exit status.
 
 mod cli;
 
@@ -20,14 +21,19 @@ fn main() -> ExitCode {
         Command::Build(args) => match run_build(args, cli.verbose) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                report(&e);
+                print_error(&e);
+                let count = e.error_count();
+                eprintln!(
+                    "Build failed: {count} error{}; the previous output was left untouched.",
+                    if count == 1 { "" } else { "s" }
+                );
                 ExitCode::from(1)
             }
         },
         Command::Serve(args) => match run_serve(args, cli.verbose) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e}");
+                print_error(&e);
                 ExitCode::from(1)
             }
         },
@@ -69,7 +75,7 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
     Ok(())
 }
 
-fn run_serve(args: ServeArgs, verbose: bool) -> Result<(), vigie::serve::ServeError> {
+fn run_serve(args: ServeArgs, verbose: bool) -> Result<(), vigie::Error> {
     let output = if args.output.is_absolute() { args.output.clone() } else { args.root.join(&args.output) };
     vigie::serve::serve(vigie::serve::ServeOptions {
         root: args.root,
@@ -82,14 +88,10 @@ fn run_serve(args: ServeArgs, verbose: bool) -> Result<(), vigie::serve::ServeEr
     })
 }
 
-/// Prints an error and its chain of causes, then how many errors there were.
-fn report(error: &vigie::Error) {
+/// Prints why a command failed on stderr: each finding with its hint and
+/// its causes, as `vigie serve` prints (and shows) a failed rebuild.
+fn print_error(error: &vigie::Error) {
     eprintln!("{}", error.report());
-    let count = error.error_count();
-    eprintln!(
-        "Build failed: {count} error{}; the previous output was left untouched.",
-        if count == 1 { "" } else { "s" }
-    );
 }
 
 /// `vigie new`: the new file's path on stdout, or why there is none.
@@ -115,7 +117,8 @@ fn run_new(args: NewArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}\nNo file was written.");
+            print_error(&errors.into());
+            eprintln!("No file was written.");
             ExitCode::from(1)
         }
     }
@@ -148,7 +151,8 @@ fn run_update(args: UpdateArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}\n{} was left unchanged.", options.path.display());
+            print_error(&errors.into());
+            eprintln!("{} was left unchanged.", options.path.display());
             ExitCode::from(1)
         }
     }

@@ -2,7 +2,10 @@
 //! safely. The new site is written to a temporary folder beside the output
 //! and swapped in only once complete, so a failed or killed build never
 //! damages what is deployed; vigie only ever replaces a folder it created.
+//! What stops the writing is an [`OutputError`], which becomes a
+//! [`Diagnostic`] naming the folder.
 
+use crate::diagnostics::{Diagnostic, Error};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -63,7 +66,7 @@ impl MemorySink {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The output folder is one vigie must not replace.
-    #[error("{}: refusing to write the site here: {reason}\n  help: {hint}", .path.display())]
+    #[error("{}: refusing to write the site here: {reason}", .path.display())]
     Refused {
         /// The folder.
         path: PathBuf,
@@ -82,6 +85,26 @@ pub enum OutputError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl From<OutputError> for Diagnostic {
+    fn from(error: OutputError) -> Self {
+        match error {
+            OutputError::Refused { path, reason, hint } => {
+                Diagnostic::error(&path, (0, 0), format!("refusing to write the site here: {reason}")).with_hint(hint)
+            }
+            OutputError::Io { action, path, source } => {
+                Diagnostic::error(&path, (0, 0), format!("{action} failed; the previous output was left untouched"))
+                    .caused_by(&source)
+            }
+        }
+    }
+}
+
+impl From<OutputError> for Error {
+    fn from(error: OutputError) -> Self {
+        Diagnostic::from(error).into()
+    }
 }
 
 fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> OutputError + 'p {

@@ -4,8 +4,7 @@
 use crate::archive::Archive;
 use crate::config::SiteConfig;
 use crate::content::{load_content, Content};
-use crate::diagnostics::Diagnostic;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
@@ -14,7 +13,6 @@ use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
 use crate::render::{feeds, pages, sitemap, Constants, Renderer};
 use crate::theme::{self, i18n::Translations};
-use crate::Error;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -117,17 +115,16 @@ impl Site {
     pub(crate) fn load_with(options: BuildOptions, content: ContentLoader<'_>) -> Result<Site, Error> {
         let mut timings = Vec::new();
         let root = options.root.clone();
-        let mut config = timed(&mut timings, "config", || SiteConfig::load(&root)).map_err(Error::Config)?;
+        let mut config = timed(&mut timings, "config", || SiteConfig::load(&root))?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url).map_err(|message| {
-                Error::Config(Diagnostics(vec![Diagnostic::error(Path::new("--base-url"), (0, 0), message)
-                    .with_hint("give a full address such as --base-url https://example.fr/incidents/")]))
+                Diagnostic::error(Path::new("--base-url"), (0, 0), message)
+                    .with_hint("give a full address such as --base-url https://example.fr/incidents/")
             })?;
         }
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
-        let translations = Translations::load(&theme, &config.language).map_err(Error::Config)?;
-        let content =
-            timed(&mut timings, "content", || content(&root, &config, options.drafts)).map_err(Error::Content)?;
+        let translations = Translations::load(&theme, &config.language)?;
+        let content = timed(&mut timings, "content", || content(&root, &config, options.drafts))?;
         Ok(Site { options, config, content, theme, translations, timings, templates: None })
     }
 
@@ -137,7 +134,7 @@ impl Site {
     pub(crate) fn reload_content(&mut self, now: DateTime<Utc>, content: ContentLoader<'_>) -> Result<(), Error> {
         self.options.now = now;
         let (root, config, drafts) = (&self.options.root, &self.config, self.options.drafts);
-        self.content = timed(&mut self.timings, "content", || content(root, config, drafts)).map_err(Error::Content)?;
+        self.content = timed(&mut self.timings, "content", || content(root, config, drafts))?;
         Ok(())
     }
 
@@ -154,7 +151,7 @@ impl Site {
         let mut timings = std::mem::take(&mut self.timings);
         if self.templates.is_none() {
             let templates = timed(&mut timings, "templates", || Templates::compile(&self.theme, &[sitemap::TEMPLATE]));
-            self.templates = Some(templates.map_err(Error::Template)?);
+            self.templates = Some(templates?);
         }
         let result = match &self.templates {
             Some(templates) => self.render_steps(templates, sink, hook, &mut timings),

@@ -289,6 +289,7 @@ fn check_finds_each_warning_with_its_place() {
             "level": "warning",
             "message": "this incident is still open 15 days after its start",
             "hint": "if it is over, close it: vigie update content/2024/ouvert.md --status resolved \"…\"; otherwise post an update",
+            "causes": [],
         })
     );
 }
@@ -334,6 +335,50 @@ fn check_fails_on_template_errors() {
         (&"templates/index.html".into(), &2.into(), &26.into())
     );
     assert!(finding["hint"].as_str().is_some_and(|h| h.contains("template syntax")), "{finding}");
+}
+
+#[test]
+fn check_gives_build_errors_field_by_field_in_json() {
+    let site = TestSite::new("authoring/check");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
+    site.write("site.toml", &config.replacen("language = \"fr\"", "language = \"fr\"\ntheme = \"absent\"", 1));
+    let run = site.vigie(&["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(
+        json,
+        serde_json::json!([{
+            "path": "themes/absent",
+            "line": null,
+            "col": null,
+            "level": "error",
+            "message": "the theme \"absent\" does not exist",
+            "hint": "set theme in site.toml to a folder of themes/, or remove the line to use the built-in default theme",
+            "causes": [],
+        }])
+    );
+    site.write("site.toml", &config);
+    site.write("templates/404.html", "<!DOCTYPE html>\n<p>{{ nope.x }}</p>\n");
+    let run = site.vigie(&["check", "--format", "json"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    let finding = &json[0];
+    assert_eq!(
+        (&finding["path"], &finding["line"], &finding["col"]),
+        (&"templates/404.html".into(), &2.into(), &7.into()),
+        "located by Tera 2's span: {finding}"
+    );
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("cannot render /404.html: Variable `nope` is not defined."),
+        "the page and Tera's message, in one line: {message}"
+    );
+    let causes = finding["causes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(causes.len(), 1, "Tera's excerpt of the template, apart from the message: {finding}");
+    assert!(
+        causes[0].as_str().is_some_and(|c| c.contains("--> 404.html:2:7") && c.contains("{{ nope.x }}")),
+        "{finding}"
+    );
 }
 
 #[test]

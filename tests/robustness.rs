@@ -602,7 +602,7 @@ fn a_build_never_deletes_outside_its_output() {
     std::fs::write(foreign.join("index.html"), "not vigie's").expect("write");
     let run = site.build_within(&["--output", "docs"], Duration::from_secs(60));
     run.failed().has_line_starting(&format!(
-        "{}: refusing to write the site here: it is not empty and was not created by vigie",
+        "{}: error: refusing to write the site here: it is not empty and was not created by vigie",
         foreign.display()
     ));
     assert_eq!(tree(&foreign).len(), 1, "the foreign folder is untouched");
@@ -650,7 +650,7 @@ fn an_output_path_that_leads_back_into_the_sources_is_refused() {
     let sources = tree(&site.root().join("content"));
     let run = site.build_within(&["--output", "tmp/../content"], Duration::from_secs(60));
     run.failed().has_finding(&format!(
-        "{}: refusing to write the site here: it contains the site's sources ({})",
+        "{}: error: refusing to write the site here: it contains the site's sources ({})",
         site.root().join("tmp/../content").display(),
         site.root().canonicalize().expect("canonical root").join("content").display()
     ));

@@ -262,6 +262,45 @@ fn a_broken_post_keeps_the_last_good_page_with_the_error_on_top() {
     wait_for("the overlay to go", Duration::from_secs(10), || !get(&server, PAGE).body.contains("id=\"vigie-error\""));
 }
 
+/// The lines of `log` before its `Build failed:` line: the error as printed.
+fn error_lines(log: &[String]) -> Vec<String> {
+    let end =
+        log.iter().position(|l| l.starts_with("Build failed:")).unwrap_or_else(|| panic!("no failure in {log:?}"));
+    log[..end].to_vec()
+}
+
+#[test]
+fn serve_prints_and_shows_a_failed_build_as_vigie_build_prints_it() {
+    // Bad posts (two errors, each with its hint), and a template that fails
+    // on a page (an error with Tera's causes).
+    let bad_post = |site: &TestSite| {
+        let path = site.root().join(POST);
+        let good = std::fs::read_to_string(&path).expect("read");
+        let bad = good.replace("services = [\"mail\", \"web\"]", "services = [\"mial\", \"web\"]");
+        std::fs::write(&path, bad).expect("break");
+        let cassee = "+++\ntitle = \"Cassée\"\nstart = 2024-06-01T10:00:00+02:00\nservices = [\"web\"]\nseverity = \"huge\"\n+++\n";
+        site.write("content/2024/cassee.md", cassee);
+    };
+    let bad_template = |site: &TestSite| site.write("templates/404.html", "<!DOCTYPE html>\n<p>{{ nope.x }}</p>\n");
+    for (case, break_it) in [("bad posts", &bad_post as &dyn Fn(&TestSite)), ("a failing template", &bad_template)] {
+        let site = TestSite::new("basic");
+        break_it(&site);
+        let build = site.vigie(&["build"]);
+        assert_eq!(build.code, Some(1), "{case}: {}", build.stderr);
+        let build_lines: Vec<String> = build.stderr.lines().map(str::to_string).collect();
+        let printed = error_lines(&build_lines);
+        assert!(printed.iter().any(|l| l.starts_with("  help: ")), "{case}: {printed:?}");
+
+        let server = start(&site, &[]);
+        let served = error_lines(&server.log.lock().expect("log"));
+        assert_eq!(served, printed, "{case}: vigie serve prints the error as vigie build does");
+        let page = scraper::Html::parse_document(&get(&server, "/").body);
+        let overlay = scraper::Selector::parse("#vigie-error pre").expect("valid selector");
+        let shown: String = page.select(&overlay).next().expect("the overlay").text().collect();
+        assert_eq!(shown, printed.join("\n"), "{case}: the overlay shows the same text");
+    }
+}
+
 #[test]
 fn a_busy_port_given_by_the_user_is_a_clear_error() {
     let site = TestSite::new("basic");
@@ -273,8 +312,12 @@ fn a_busy_port_given_by_the_user_is_a_clear_error() {
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr}");
-    assert!(stderr.contains("--port 0"), "the hint says what to do: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
+    assert!(
+        lines.get(1).is_some_and(|l| l.starts_with("  help: ") && l.contains("--port 0")),
+        "the hint says what to do: {stderr}"
+    );
 }
 
 #[test]

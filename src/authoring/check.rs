@@ -9,11 +9,10 @@ use super::links::{incident_target, links_in};
 use super::source::PostSource;
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::model::{Incident, Kind, Status};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Level, LineIndex};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, LineIndex};
 use crate::site::{BuildOptions, Site};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -34,11 +33,9 @@ pub struct CheckOptions {
 /// Everything `vigie check` found.
 #[derive(Debug)]
 pub struct CheckReport {
-    /// Errors and warnings, sorted by file and position.
+    /// Errors and warnings (those of the build included: a theme or
+    /// template error), sorted by file and position.
     pub findings: Vec<Diagnostic>,
-    /// A build error that is not a finding in a file (a theme or template
-    /// error), already formatted with its location and hint.
-    pub failure: Option<String>,
 }
 
 /// Checks the site at `options.root`.
@@ -65,20 +62,17 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         findings.extend(dead_links(incident, &post, &site.config, &known));
     }
     findings.extend(unused_services(&options.root, &site.config, incidents));
-    CheckReport { findings: Diagnostics(findings).sorted().0, failure: None }
+    CheckReport { findings: Diagnostics(findings).sorted().0 }
 }
 
 impl CheckReport {
-    fn from_error(error: crate::Error) -> CheckReport {
-        match error {
-            crate::Error::Config(d) | crate::Error::Content(d) => CheckReport { findings: d.sorted().0, failure: None },
-            other => CheckReport { findings: Vec::new(), failure: Some(other.report()) },
-        }
+    fn from_error(error: crate::diagnostics::Error) -> CheckReport {
+        CheckReport { findings: error.into_diagnostics().sorted().0 }
     }
 
     /// How many errors were found.
     pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|d| d.is_error()).count() + usize::from(self.failure.is_some())
+        self.findings.iter().filter(|d| d.is_error()).count()
     }
 
     /// How many warnings were found.
@@ -97,90 +91,22 @@ impl CheckReport {
         }
     }
 
-    /// One finding per line, `path:line:col: level: message`, each followed
-    /// by its `  help:` line; empty when nothing was found.
+    /// Each finding as the build prints it, `path:line:col: level: message`,
+    /// then its `  help:` and `  caused by:` lines; empty when nothing was found.
     pub fn to_text(&self) -> String {
-        let mut lines: Vec<String> = self.findings.iter().map(Diagnostic::to_string).collect();
-        lines.extend(self.failure.clone());
-        lines.iter().map(|l| format!("{l}\n")).collect()
+        self.findings.iter().map(|d| format!("{d}\n")).collect()
     }
 
     /// The findings as a JSON array of objects with `path`, `line`, `col`,
-    /// `level`, `message` and `hint` (`null` when unknown).
+    /// `level`, `message`, `hint` (`null` when unknown) and `causes`.
     pub fn to_json(&self) -> String {
-        let mut items: Vec<JsonFinding> = self.findings.iter().map(JsonFinding::from).collect();
-        items.extend(self.failure.as_deref().map(JsonFinding::from_report));
-        serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
+        serde_json::to_string_pretty(&self.findings).unwrap_or_else(|_| "[]".to_string())
     }
 
     /// `N errors, M warnings`, for the end of the report.
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!("{}, {}", plural(self.errors(), "error"), plural(self.warnings(), "warning"))
-    }
-}
-
-#[derive(Serialize)]
-struct JsonFinding {
-    path: Option<String>,
-    line: Option<usize>,
-    col: Option<usize>,
-    level: &'static str,
-    message: String,
-    hint: Option<String>,
-}
-
-impl From<&Diagnostic> for JsonFinding {
-    fn from(d: &Diagnostic) -> Self {
-        JsonFinding {
-            path: Some(d.path.to_string_lossy().replace('\\', "/")),
-            line: (d.line > 0).then_some(d.line),
-            col: (d.col > 0).then_some(d.col),
-            level: match d.level {
-                Level::Error => "error",
-                Level::Warning => "warning",
-            },
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-        }
-    }
-}
-
-impl JsonFinding {
-    /// A build error's report, `path[:line[:col]]: [error: ]message`, then
-    /// `  help: …` and `  caused by: …` lines, taken apart.
-    fn from_report(report: &str) -> Self {
-        let mut lines = report.lines();
-        let first = lines.next().unwrap_or_default();
-        let (place, mut message) = match first.split_once(": error: ").or_else(|| first.split_once(": ")) {
-            Some((place, message)) => (place, message.to_string()),
-            None => ("", first.to_string()),
-        };
-        let mut hint = None;
-        for line in lines.map(str::trim) {
-            match line.strip_prefix("help: ") {
-                Some(help) => hint = Some(help.to_string()),
-                None => {
-                    message.push('\n');
-                    message.push_str(line);
-                }
-            }
-        }
-        let (path, line, col) = split_place(place);
-        let path = (!path.is_empty()).then(|| path.replace('\\', "/"));
-        JsonFinding { path, line, col, level: "error", message, hint }
-    }
-}
-
-/// `path:line:col` (line and column optional) → its parts.
-fn split_place(place: &str) -> (&str, Option<usize>, Option<usize>) {
-    let number = |s: &str| s.parse::<usize>().ok().filter(|n| *n > 0);
-    let Some((rest, last)) = place.rsplit_once(':').and_then(|(r, l)| Some((r, number(l)?))) else {
-        return (place, None, None);
-    };
-    match rest.rsplit_once(':').and_then(|(r, l)| Some((r, number(l)?))) {
-        Some((path, line)) => (path, Some(line), Some(last)),
-        None => (rest, Some(last), None),
     }
 }
 
@@ -303,21 +229,4 @@ fn unused_services(root: &Path, config: &SiteConfig, incidents: &[std::sync::Arc
                 ))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn build_error_reports_are_taken_apart_for_json() {
-        let report = "templates/index.html:3:5: error: invalid template: expected an identifier\n  help: fix the template syntax\n  caused by: Tera";
-        let f = JsonFinding::from_report(report);
-        assert_eq!((f.path.as_deref(), f.line, f.col), (Some("templates/index.html"), Some(3), Some(5)));
-        assert_eq!(f.message, "invalid template: expected an identifier\ncaused by: Tera");
-        assert_eq!(f.hint.as_deref(), Some("fix the template syntax"));
-        let f = JsonFinding::from_report("themes/x: the theme \"x\" does not exist\n  help: set theme");
-        assert_eq!((f.path.as_deref(), f.line, f.col), (Some("themes/x"), None, None));
-        assert_eq!(f.message, "the theme \"x\" does not exist");
-    }
 }

@@ -43,8 +43,12 @@ pub(crate) struct Engine {
     templates: Templates,
 }
 
-/// The two values every page gets besides its own: where it is.
+/// Where a page is: the two values every page gets besides its own, and
+/// how error messages name it.
 pub(crate) struct PageAddress<'a> {
+    /// Its site-relative address (`2016/`), as messages name it (`/2016/`)
+    /// whatever the base URL.
+    pub page: &'a str,
     /// Its link, as pages write it (`/incidents/2016/`).
     pub url: &'a str,
     /// Its full URL (`https://example.fr/incidents/2016/`).
@@ -99,7 +103,8 @@ impl Templates {
         match error.kind() {
             ErrorKind::SyntaxError(report) => self
                 .located(report, format!("invalid template: {}", trim_period(report.message())))
-                .with_hint(SYNTAX_HINT),
+                .with_hint(SYNTAX_HINT)
+                .with_cause(excerpt(error)),
             ErrorKind::CircularInclude { tpl, include_chain } => {
                 // Tera gives the chain from the template it started at: the loop is its tail.
                 let last = include_chain.last().unwrap_or(tpl);
@@ -134,7 +139,8 @@ impl Templates {
             )
             .with_hint(format!("add templates/{name}, or remove the include")),
             _ => Diagnostic::error(&self.folder, (0, 0), format!("invalid template: {}", first_line(error)))
-                .with_hint(SYNTAX_HINT),
+                .with_hint(SYNTAX_HINT)
+                .with_cause(excerpt(error)),
         }
     }
 
@@ -158,7 +164,7 @@ impl Engine {
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
         let templates = &self.templates;
-        let page = address.url;
+        let page = &format!("/{}", address.page);
         let mut context = Context::from_serialize(values)
             .map_err(|e| Diagnostic::error(&templates.shown(template), (0, 0), format!("cannot render {page}: {e}")))?;
         context.insert("page_url", address.url);
@@ -172,7 +178,8 @@ impl Engine {
         match error.kind() {
             ErrorKind::RenderingError(report) => templates
                 .located(report, format!("cannot render {page}: {}", trim_period(report.message())))
-                .with_hint("check this template against the values it gets (README, Themes and templates)"),
+                .with_hint("check this template against the values it gets (README, Themes and templates)")
+                .with_cause(excerpt(error)),
             ErrorKind::Msg(message) if message.contains("recursion depth") => Diagnostic::error(
                 &templates.shown(template),
                 (0, 0),
@@ -194,6 +201,14 @@ impl Engine {
 
 fn trim_period(message: &str) -> &str {
     message.strip_suffix('.').unwrap_or(message)
+}
+
+/// What Tera shows of an error beyond its first line: where it is, with the
+/// template's lines around it and where it was called from (shown as a cause).
+fn excerpt(error: &tera::Error) -> String {
+    let text = error.to_string();
+    let rest = text.split_once('\n').map_or("", |(_, rest)| rest);
+    rest.trim_end().to_string()
 }
 
 fn first_line(error: &tera::Error) -> String {
@@ -234,7 +249,8 @@ mod tests {
         let engine =
             Templates::compile(&theme_with(templates), &[])?.with_globals(&serde_json::json!({ "g": "/a/b'\"" }))?;
         let mut out = Vec::new();
-        engine.render(name, &PageAddress { url: "/p/", permalink: "https://e.fr/p/" }, values, &mut out)?;
+        let address = PageAddress { page: "p/", url: "/x/p/", permalink: "https://e.fr/x/p/" };
+        engine.render(name, &address, values, &mut out)?;
         Ok(String::from_utf8(out).expect("UTF-8"))
     }
 
@@ -242,13 +258,13 @@ mod tests {
     fn pages_get_their_values_the_globals_and_their_address_escaped_but_slashes() {
         let page = "{{ x }}|{{ g }}|{{ page_url }}|{{ permalink }}";
         let out = render(&[("p.html", page)], "p.html", &Values { x: "<b>&", deep: false });
-        assert_eq!(out.expect("renders"), "&lt;b&gt;&amp;|/a/b&#39;&quot;|/p/|https://e.fr/p/");
+        assert_eq!(out.expect("renders"), "&lt;b&gt;&amp;|/a/b&#39;&quot;|/x/p/|https://e.fr/x/p/");
     }
 
     #[test]
     fn syntax_errors_are_located_in_their_file() {
         let error = Templates::compile(&theme_with(&[("a.html", "<p>\n{{ x y }}")]), &[]).err().expect("bad syntax");
-        assert_eq!((error.path.as_path(), error.line, error.col), (Path::new("templates/a.html"), 2, 6));
+        assert_eq!((error.path.as_deref(), error.line, error.col), (Some(Path::new("templates/a.html")), 2, 6));
         assert!(error.message.starts_with("invalid template: "), "{}", error.message);
     }
 
@@ -274,7 +290,7 @@ mod tests {
         let templates = [("components.html", components), ("p.html", page)];
         assert_eq!(render(&templates, "p.html", &Values { x: "", deep: false }).expect("renders"), "ok");
         let error = render(&templates, "p.html", &Values { x: "", deep: true }).expect_err("too deep");
-        assert_eq!(error.path, Path::new("templates/p.html"));
+        assert_eq!(error.path.as_deref(), Some(Path::new("templates/p.html")));
         assert!(error.message.contains("calls itself more than 20 levels deep"), "{}", error.message);
     }
 
@@ -291,7 +307,7 @@ mod tests {
         let mut theme = theme_with(&[]);
         theme.templates.remove("year.html");
         let error = Templates::compile(&theme, &[]).err().expect("missing");
-        assert_eq!(error.path, Path::new("themes/t/templates/year.html"));
+        assert_eq!(error.path.as_deref(), Some(Path::new("themes/t/templates/year.html")));
         assert_eq!(error.message, "the theme has no template \"year.html\"");
     }
 }

@@ -140,8 +140,9 @@ fn categories(c: &Constants<'_>, incident: &Incident) -> Vec<(String, String)> {
 
 /// The XML writer's failure as a diagnostic on the feed file.
 fn write_error(file: &str, error: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(std::path::Path::new(file), (0, 0), format!("cannot write the feed: {error}"))
-        .with_hint("this is a bug of vigie: please report it with the post that the feed carries")
+    // The feed is vigie's output, not a file of the user's: no path.
+    Diagnostic::general(format!("cannot write feed {file}: {error}"))
+        .with_hint("this is a bug of vigie: please report it with the posts that the feed carries")
 }
 
 fn atom_feed(c: &Constants<'_>, job: &Job<&Feed<'_>>, out: &mut Vec<u8>) -> Result<(), Diagnostic> {

@@ -24,24 +24,27 @@ pub(crate) struct Job<D> {
     pub data: D,
 }
 
-/// Why a render step failed.
+/// Why a render step failed: a template (or the data handed to it) failed
+/// on a page, or a rendered file could not be stored. Boxed: it travels
+/// through every render step's `Result`.
 #[derive(Debug)]
-pub(crate) enum RenderError {
-    /// A template (or the data handed to it) failed on a page.
-    Page(Box<Diagnostic>),
-    /// A rendered file could not be stored.
-    Output(OutputError),
-}
+pub(crate) struct RenderError(pub Box<Diagnostic>);
 
 impl From<Diagnostic> for RenderError {
     fn from(diagnostic: Diagnostic) -> Self {
-        RenderError::Page(Box::new(diagnostic))
+        RenderError(Box::new(diagnostic))
     }
 }
 
 impl From<OutputError> for RenderError {
     fn from(error: OutputError) -> Self {
-        RenderError::Output(error)
+        RenderError::from(Diagnostic::from(error))
+    }
+}
+
+impl From<RenderError> for crate::diagnostics::Error {
+    fn from(error: RenderError) -> Self {
+        (*error.0).into()
     }
 }
 
@@ -281,6 +284,6 @@ mod tests {
                 Ok(())
             }
         });
-        assert!(matches!(result, Err(RenderError::Page(d)) if d.message == "bad"));
+        assert!(matches!(result, Err(RenderError(d)) if d.message == "bad"));
     }
 }

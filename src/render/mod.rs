@@ -141,7 +141,7 @@ impl<'a> Renderer<'a> {
         out: &mut Vec<u8>,
     ) -> Result<(), crate::diagnostics::Diagnostic> {
         let (url, permalink) = (self.c.urls.path(page), self.c.urls.absolute(page));
-        self.engine.render(template, &PageAddress { url: &url, permalink: &permalink }, values, out)
+        self.engine.render(template, &PageAddress { page, url: &url, permalink: &permalink }, values, out)
     }
 
     /// [`Renderer::render`], as text (a fragment).

@@ -3,7 +3,9 @@
 //! output folder is never written); the sources are watched, and each change
 //! rebuilds the site, swaps it in when the build succeeds and tells the open
 //! pages to reload. When a build fails, the last good site stays served with
-//! the error shown over every page.
+//! the error shown over every page: the same text as `vigie build` prints,
+//! which the terminal shows too. What stops the server from starting (the
+//! port taken, the sources not watchable) is an [`Error`] as well.
 
 pub mod http;
 pub mod livereload;
@@ -11,6 +13,7 @@ pub(crate) mod memo;
 pub(crate) mod parse_cache;
 pub mod watch;
 
+use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{MemorySink, Output};
 use crate::site::{BuildOptions, Site};
 use livereload::Generation;
@@ -43,24 +46,6 @@ pub struct ServeOptions {
     pub verbose: bool,
 }
 
-/// Why the server could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    /// The port is taken or the address unusable.
-    #[error("cannot listen on {addr}: {message}\n  help: {hint}")]
-    Bind {
-        /// The address.
-        addr: SocketAddr,
-        /// The system's message.
-        message: String,
-        /// What to do.
-        hint: String,
-    },
-    /// The sources cannot be watched.
-    #[error("cannot watch the site's files: {0}\n  help: try --poll")]
-    Watch(#[from] notify::Error),
-}
-
 /// The site being served and the state of the last build.
 pub struct Served {
     site: RwLock<Arc<Output>>,
@@ -80,12 +65,10 @@ const DEFAULT_PORT: u16 = 1111;
 
 /// Binds the port first (so that a busy port fails before any work), builds,
 /// then serves and rebuilds on changes until Ctrl-C.
-pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+pub fn serve(options: ServeOptions) -> Result<(), Error> {
     let server = Arc::new(bind(options.bind, options.port)?);
-    let addr = server.server_addr().to_ip().ok_or_else(|| ServeError::Bind {
-        addr: SocketAddr::new(options.bind, 0),
-        message: "not an IP socket".into(),
-        hint: "use --bind with an IP address".into(),
+    let addr = server.server_addr().to_ip().ok_or_else(|| {
+        cannot_listen(SocketAddr::new(options.bind, 0), "not an IP socket", "use --bind with an IP address")
     })?;
     let base_url = format!("http://{addr}/");
     // Ctrl-C works from now on: during the first build (which writes
@@ -112,7 +95,8 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     session.rebuild(&[], &served, Instant::now());
 
     let (tx, rx) = channel();
-    let watcher = watch::watch(&options.root, &options.output, options.poll, tx)?;
+    let watcher = watch::watch(&options.root, &options.output, options.poll, tx)
+        .map_err(|e| Diagnostic::general(format!("cannot watch the site's files: {e}")).with_hint("try --poll"))?;
     let watcher = Arc::new(Mutex::new(watcher));
     {
         let (served, watcher) = (served.clone(), watcher.clone());
@@ -143,15 +127,19 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     Ok(())
 }
 
-fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, ServeError> {
+/// The port is taken or the address unusable: `message` is the system's.
+fn cannot_listen(addr: SocketAddr, message: impl std::fmt::Display, hint: impl Into<String>) -> Diagnostic {
+    Diagnostic::general(format!("cannot listen on {addr}: {message}")).with_hint(hint)
+}
+
+fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, Diagnostic> {
     let attempt = |port: u16| Server::from_listener(listen(SocketAddr::new(ip, port))?, None);
     match port {
-        Some(port) => attempt(port).map_err(|e| ServeError::Bind {
-            addr: SocketAddr::new(ip, port),
-            message: e.to_string(),
-            hint: format!(
+        Some(port) => attempt(port).map_err(|e| {
+            let hint = format!(
                 "port {port} is taken or not allowed: choose another with --port, or --port 0 for any free port"
-            ),
+            );
+            cannot_listen(SocketAddr::new(ip, port), e, hint)
         }),
         None => {
             let mut last = String::new();
@@ -161,11 +149,11 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<Server, ServeError> {
                     Err(e) => last = e.to_string(),
                 }
             }
-            Err(ServeError::Bind {
-                addr: SocketAddr::new(ip, DEFAULT_PORT),
-                message: last,
-                hint: "ports 1111 to 1210 are all taken: choose one with --port".into(),
-            })
+            Err(cannot_listen(
+                SocketAddr::new(ip, DEFAULT_PORT),
+                last,
+                "ports 1111 to 1210 are all taken: choose one with --port",
+            ))
         }
     }
 }
@@ -199,7 +187,7 @@ impl Session {
 
     /// Loads everything anew: at start-up, and when the configuration, the
     /// theme, the templates or the static files change.
-    fn load_all(&mut self) -> Result<(), crate::Error> {
+    fn load_all(&mut self) -> Result<(), Error> {
         let now = crate::site::build_time();
         let mut build = BuildOptions::new(&self.options.root);
         build.base_url = Some(self.base_url.clone());
@@ -237,7 +225,8 @@ impl Session {
         let (current, error) = served.snapshot();
         let verbose = self.options.verbose;
         let result = loaded.and_then(|()| {
-            let site = self.site.as_mut().ok_or_else(|| crate::Error::Config(Default::default()))?;
+            // Loaded just above when it succeeded; never None here.
+            let site = self.site.as_mut().ok_or_else(|| Diagnostic::general("internal error: no site was loaded"))?;
             let sink = MemorySink::default();
             site.render_with(&sink, Some(&self.memo))?;
             if verbose {

@@ -2,10 +2,13 @@
 //! templates, translations and static files — read from `themes/<name>/`
 //! with the site's own `templates/` and `static/` laid over them. The
 //! default theme is also built into the binary, so that a site without a
-//! `themes/` folder still builds. [`i18n`] reads the translations.
+//! `themes/` folder still builds. What stops the reading (a theme that does
+//! not exist, a file that cannot be read) is a [`Diagnostic`] naming the
+//! file. [`i18n`] reads the translations.
 
 pub mod i18n;
 
+use crate::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -32,31 +35,16 @@ pub struct ThemeFiles {
     pub shown_dir: PathBuf,
 }
 
-/// Why the theme could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ThemeError {
-    /// No such theme.
-    #[error("{}: the theme \"{name}\" does not exist\n  help: set theme in site.toml to a folder of themes/, or remove the line to use the built-in default theme", .dir.display())]
-    NotFound {
-        /// Theme name.
-        name: String,
-        /// The folder looked for.
-        dir: PathBuf,
-    },
-    /// A file could not be read.
-    #[error("{}: cannot read: {source}", .path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
+/// A file of the theme that cannot be read: the system's error, short
+/// ("Permission denied (os error 13)"), is part of the message.
+fn unreadable(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(path, (0, 0), format!("cannot read: {error}"))
 }
 
 include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 
 /// Reads theme `name` for the site at `root`.
-pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, ThemeError> {
+pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostic> {
     let dir = root.join("themes").join(name);
     let mut files = ThemeFiles { shown_dir: PathBuf::from("themes").join(name), ..ThemeFiles::default() };
     if dir.is_dir() {
@@ -83,7 +71,10 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, ThemeError> {
             }
         }
     } else {
-        return Err(ThemeError::NotFound { name: name.to_string(), dir: files.shown_dir });
+        return Err(Diagnostic::error(&files.shown_dir, (0, 0), format!("the theme \"{name}\" does not exist"))
+            .with_hint(
+                "set theme in site.toml to a folder of themes/, or remove the line to use the built-in default theme",
+            ));
     }
     read_dir_into(root, &root.join("templates"), &mut |rel, shown, bytes| {
         insert_text(&mut files.templates, rel, shown, bytes)
@@ -100,26 +91,26 @@ fn insert_text(
     key: &str,
     shown: PathBuf,
     bytes: Vec<u8>,
-) -> Result<(), ThemeError> {
-    let text = String::from_utf8(bytes).map_err(|_| ThemeError::Read {
-        path: shown.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8; save it as UTF-8"),
+) -> Result<(), Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(&shown, (0, 0), "the file is not valid UTF-8 text")
+            .with_hint("save it as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)")
     })?;
     map.insert(key.to_string(), Source { shown, text });
     Ok(())
 }
 
-type Visit<'v> = dyn FnMut(&str, PathBuf, Vec<u8>) -> Result<(), ThemeError> + 'v;
+type Visit<'v> = dyn FnMut(&str, PathBuf, Vec<u8>) -> Result<(), Diagnostic> + 'v;
 
 /// Calls `visit(relative path with '/', shown path, bytes)` for each file under `dir`.
-fn read_dir_into(root: &Path, dir: &Path, visit: &mut Visit<'_>) -> Result<(), ThemeError> {
+fn read_dir_into(root: &Path, dir: &Path, visit: &mut Visit<'_>) -> Result<(), Diagnostic> {
     if !dir.is_dir() {
         return Ok(());
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| ThemeError::Read {
-            path: e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+        let entry = entry.map_err(|e| {
+            let path = e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+            unreadable(&path, &e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")))
         })?;
         if !entry.file_type().is_file() || crate::paths::is_ignored(entry.file_name()) {
             continue;
@@ -127,7 +118,7 @@ fn read_dir_into(root: &Path, dir: &Path, visit: &mut Visit<'_>) -> Result<(), T
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = crate::paths::slash_path(rel);
         let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-        let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Read { path: shown.clone(), source })?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| unreadable(&shown, &e))?;
         visit(&rel, shown, bytes)?;
     }
     Ok(())
