@@ -1,4 +1,4 @@
-//! Stage 3: the chronological index of the incidents: what is going on now,
+//! Stage 3 (model): the chronological index of the incidents: what is going on now,
 //! the years, the services, and each incident's neighbours. Holds indices
 //! into the incident list (newest first), never copies.
 

@@ -1,4 +1,4 @@
-//! Stage 0: `site.toml` → [`SiteConfig`], validated. Unknown keys are errors
+//! Stage 1 (load): `site.toml` → [`SiteConfig`], validated. Unknown keys are errors
 //! with a "did you mean" hint, so that a typo never goes unnoticed.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};

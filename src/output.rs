@@ -1,4 +1,4 @@
-//! Stage 5: the built site as a map path → bytes, and writing it to disk
+//! Stage 5 (write): the built site as a map path → bytes, and writing it to disk
 //! safely. The new site is written to a temporary folder beside the output
 //! and swapped in only once complete, so a failed or killed build never
 //! damages what is deployed; vigie only ever replaces a folder it created.

@@ -1,5 +1,7 @@
-//! The build, as a flat list of named steps: load the configuration and the
-//! content, index it, render pages and feeds into memory, then write.
+//! The pipeline, as a flat list of named steps: load the configuration, the
+//! theme and the content (stages 1–3), index it, render the pages, feeds and
+//! sitemap as render jobs (stage 4), then write (stage 5). `serve` and
+//! `authoring` run it too, never a copy of it.
 
 use crate::archive::Archive;
 use crate::config::SiteConfig;

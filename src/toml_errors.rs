@@ -1,4 +1,4 @@
-//! Turns a TOML parse or schema error into a located [`Diagnostic`] with a
+//! Shared by stages 1 and 2: turns a TOML parse or schema error into a located [`Diagnostic`] with a
 //! hint, for both `site.toml` and incident front matter.
 
 use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};

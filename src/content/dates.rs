@@ -1,4 +1,4 @@
-//! Front-matter datetimes → instants in the site's time zone. Offset
+//! Stage 2 (parse): front-matter datetimes → instants in the site's time zone. Offset
 //! datetimes are taken as given; local datetimes and dates are read in the
 //! site's zone, with daylight saving time handled by the tz database.
 

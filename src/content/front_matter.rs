@@ -1,4 +1,4 @@
-//! Splits an incident file into its TOML front matter (between `+++` lines)
+//! Stage 2 (parse): splits an incident file into its TOML front matter (between `+++` lines)
 //! and its Markdown body, keeping byte offsets so that errors can be located
 //! in the original file.
 

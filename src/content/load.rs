@@ -1,4 +1,4 @@
-//! Finds the incident files under `content/` (any depth, symlinks followed
+//! Stage 1 (load): finds the incident files under `content/` (any depth, symlinks followed
 //! but never out of the site root) and reads them in parallel.
 
 use crate::diagnostics::Diagnostic;

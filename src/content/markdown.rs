@@ -1,4 +1,4 @@
-//! Markdown → HTML with comrak, GitHub flavour, options in one place. Raw
+//! Stage 2 (parse): Markdown → HTML with comrak, GitHub flavour, options in one place. Raw
 //! HTML is escaped and dangerous link schemes (`javascript:`…) dropped
 //! unless the site opts in with `allow_html = true`.
 

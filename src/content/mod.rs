@@ -1,4 +1,4 @@
-//! Stage 1 and 2: load → parse → model. Walks `content/`, parses every
+//! Stages 1 to 3 for the posts: load → parse → model. Walks `content/`, parses every
 //! incident file in parallel and validates it against the site, reporting
 //! every problem of every file at once.
 

@@ -1,5 +1,5 @@
-//! The incident model: what one Markdown file describes once parsed and
-//! validated. Every time is held in the site's time zone.
+//! Stage 3 (model): the incident model, what one Markdown file describes
+//! once parsed and validated. Every time is held in the site's time zone.
 
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;

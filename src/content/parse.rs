@@ -1,4 +1,4 @@
-//! One file's text → a validated [`Incident`], or every problem found in it,
+//! Stage 2 (parse): one file's text → a validated [`Incident`], or every problem found in it,
 //! each located by line and column from the start of the file.
 
 use super::dates::{self, Resolved};

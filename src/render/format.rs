@@ -1,4 +1,4 @@
-//! Dates and durations written out in the site's language, from the
+//! Stage 4 (render): dates and durations written out in the site's language, from the
 //! theme's translations: « mardi 22 novembre 2016 à 12 h 16 », « 2 h 15 min ».
 
 use crate::theme::i18n::{DateWords, DurationWords};

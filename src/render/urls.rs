@@ -1,4 +1,4 @@
-//! Site-relative paths → URLs, in one place. Pages link with absolute paths
+//! Stage 4 (render): site-relative paths → URLs, in one place. Pages link with absolute paths
 //! under the base path (`/incidents/2016/…`), so that links work from any
 //! page, the 404 page included, under any sub-path; feeds and the sitemap
 //! use full URLs.

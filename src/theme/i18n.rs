@@ -1,6 +1,6 @@
-//! Stage 1 (load): the theme's translations (`themes/<theme>/i18n/<language>.toml`): the
-//! labels handed to templates as `t`, and the words dates and durations are
-//! written with.
+//! Stage 1 (load): the theme's translations
+//! (`themes/<theme>/i18n/<language>.toml`): the labels handed to templates as
+//! `t`, and the words dates and durations are written with.
 
 use super::ThemeFiles;
 use crate::diagnostics::{Diagnostic, Diagnostics};
