@@ -92,27 +92,39 @@ impl From<RenderError> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use render::theme::{Source, ThemeFiles};
+
+    /// The required templates, all plain but `index.html`.
+    fn theme_with_index(index: &str) -> ThemeFiles {
+        let mut theme = ThemeFiles { shown_dir: "themes/t".into(), ..ThemeFiles::default() };
+        for name in render::templates::REQUIRED {
+            let text = if name == "index.html" { index } else { "x" };
+            let shown = format!("templates/{name}").into();
+            theme.templates.insert(name.to_string(), Source { shown, text: text.to_string() });
+        }
+        theme
+    }
+
+    fn compile_error(theme: &ThemeFiles) -> Diagnostic {
+        Diagnostic::from(render::templates::compile(theme).err().expect("a template error"))
+    }
 
     #[test]
     fn template_errors_keep_their_location_hint_and_causes() {
-        let source = tera::Tera::default().add_raw_template("a.html", "<p>\n{{ x y }}").expect_err("bad syntax");
-        let error = TemplateError::Syntax {
-            path: "templates/a.html".into(),
-            location: ":2:6".into(),
-            message: "expected a filter".into(),
-            source: Box::new(source),
-        };
-        let d = Diagnostic::from(error);
-        assert_eq!((d.line, d.col, d.message.as_str()), (2, 6, "invalid template: expected a filter"));
+        let d = compile_error(&theme_with_index("<p>\n{{ x y }}"));
+        assert_eq!((d.path.as_deref(), d.line, d.col), (Some(std::path::Path::new("templates/index.html")), 2, 6));
+        assert!(d.message.starts_with("invalid template: expected"), "{d}");
         assert!(d.hint.as_deref().is_some_and(|h| h.contains("template syntax")), "{d}");
-        assert_eq!(d.causes.first().map(String::as_str), Some("Failed to parse 'a.html'"), "{d}");
-        let unlocated = TemplateError::Syntax {
-            path: "templates".into(),
-            location: String::new(),
-            message: "Template 'a.html' is inheriting from 'b.html'".into(),
-            source: Box::new(tera::Error::msg("Template 'a.html' is inheriting from 'b.html'")),
-        };
-        let d = Diagnostic::from(unlocated);
-        assert_eq!((d.line, d.col, d.causes.len()), (0, 0, 0), "the message is not repeated as a cause: {d}");
+        assert_eq!(d.causes.first().map(String::as_str), Some("Failed to parse 'index.html'"), "{d}");
+        let d = compile_error(&ThemeFiles { shown_dir: "themes/t".into(), ..ThemeFiles::default() });
+        assert_eq!(d.to_string(), "themes/t/templates/index.html: error: the theme has no template \"index.html\"\n  help: add it to the theme, or add templates/index.html at the site root");
+    }
+
+    #[test]
+    fn a_message_taken_from_the_engine_is_not_repeated_as_a_cause() {
+        let d = compile_error(&theme_with_index("{% extends \"nope.html\" %}"));
+        // Tera's only error is the message itself (no location to take apart).
+        assert!(d.message.starts_with("invalid template: Template 'index.html' is inheriting from 'nope.html'"), "{d}");
+        assert!(d.causes.is_empty(), "{d}");
     }
 }
