@@ -214,8 +214,8 @@ impl From<StatusArg> for Status {
 /// `--format` values of `vigie check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// `path:line:col: level: message`, then `  help: …`.
+    /// `path:line:col: level: message`, then `  help: …` and `  caused by: …`.
     Text,
-    /// A JSON array of {path, line, col, level, message, hint}.
+    /// A JSON array of {path, line, col, level, message, hint, causes}.
     Json,
 }

@@ -22,7 +22,7 @@ pub enum Level {
 
 impl Level {
     /// `error` or `warning`, as printed.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -76,7 +76,7 @@ impl Diagnostic {
     }
 
     /// An error that concerns no file (a port taken, the file watcher).
-    pub fn general(message: impl Into<String>) -> Self {
+    pub(crate) fn general(message: impl Into<String>) -> Self {
         Diagnostic { path: None, ..Diagnostic::error(Path::new(""), (0, 0), message) }
     }
 
@@ -90,7 +90,7 @@ impl Diagnostic {
     /// that says exactly what the message or the cause before it says (an
     /// error that displays its source as its own text), adds nothing and is
     /// left out.
-    pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
+    pub(crate) fn with_cause(mut self, cause: impl Into<String>) -> Self {
         let cause = cause.into();
         let before = self.causes.last().unwrap_or(&self.message);
         if !cause.is_empty() && cause != *before {
@@ -102,7 +102,7 @@ impl Diagnostic {
     /// The same finding caused by `error`: `error` itself, then each of its
     /// sources, one cause each. When the message already says what `error`
     /// says, pass `error.source()`'s value instead, so as not to say it twice.
-    pub fn caused_by(mut self, error: &(dyn std::error::Error + 'static)) -> Self {
+    pub(crate) fn caused_by(mut self, error: &(dyn std::error::Error + 'static)) -> Self {
         let mut next = Some(error);
         while let Some(cause) = next {
             self = self.with_cause(cause.to_string());
@@ -192,13 +192,8 @@ pub struct Error {
 }
 
 impl Error {
-    /// The findings, in the order they were reported.
-    pub fn diagnostics(&self) -> &Diagnostics {
-        &self.diagnostics
-    }
-
     /// The findings, taken out.
-    pub fn into_diagnostics(self) -> Diagnostics {
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
         self.diagnostics
     }
 
