@@ -199,6 +199,15 @@ impl Engine {
     }
 }
 
+/// `text` escaped for HTML as templates escape it (`&`, `<`, `>`, `"`, `'`;
+/// `/` is left alone): for HTML that vigie writes outside templates.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    // Writing to a Vec cannot fail, and escaping keeps the text UTF-8.
+    let _ = tera::escape_html(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn trim_period(message: &str) -> &str {
     message.strip_suffix('.').unwrap_or(message)
 }

@@ -78,12 +78,8 @@ fn overlay(error: &str) -> String {
 margin:0;padding:1rem 1.25rem;background:#2b0b0b;color:#fff;border-top:4px solid #d93025;font:14px/1.5 ui-monospace,monospace\">\
 <strong style=\"font:600 16px/1.4 system-ui,sans-serif\">vigie: the last build failed, this is the last good version of the site.</strong>\
 <pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>\n",
-        escape(error)
+        crate::render::engine::escape_html(error)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Streams server-sent events to one client until it goes away: the current
