@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The indexes every page is rendered from.
-pub struct Archive<'a> {
+pub(crate) struct Archive<'a> {
     /// All incidents, newest start first.
     pub incidents: &'a [Arc<Incident>],
     /// Build time, which decides what is ongoing or upcoming.
@@ -27,7 +27,7 @@ pub struct Archive<'a> {
 
 impl<'a> Archive<'a> {
     /// Indexes `incidents` (already sorted newest first) at time `now`.
-    pub fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>) -> Self {
+    pub(crate) fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>) -> Self {
         let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut ongoing = Vec::new();
@@ -54,7 +54,7 @@ impl<'a> Archive<'a> {
     }
 
     /// The older neighbour (previous) and newer neighbour (next) of incident `i`.
-    pub fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
+    pub(crate) fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
         let older = self.incidents.get(i + 1);
         let newer = i.checked_sub(1).and_then(|j| self.incidents.get(j));
         (older.map(|i| &**i), newer.map(|i| &**i))
@@ -62,7 +62,7 @@ impl<'a> Archive<'a> {
 
     /// The `limit` incidents of `items` changed last, latest change first
     /// (ties by URL, so that the order is stable).
-    pub fn latest_changed(&self, items: &[usize], limit: usize) -> Vec<usize> {
+    pub(crate) fn latest_changed(&self, items: &[usize], limit: usize) -> Vec<usize> {
         let order = |a: &usize, b: &usize| {
             self.last_changes[*b]
                 .cmp(&self.last_changes[*a])
@@ -80,12 +80,12 @@ impl<'a> Archive<'a> {
     }
 
     /// The incidents of one service, newest first (empty for an unused service).
-    pub fn of_service(&self, key: &str) -> &[usize] {
+    pub(crate) fn of_service(&self, key: &str) -> &[usize] {
         self.services.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Total downtime of the given incidents (ended, unplanned incidents only).
-    pub fn downtime(&self, indices: &[usize]) -> Duration {
+    pub(crate) fn downtime(&self, indices: &[usize]) -> Duration {
         indices
             .iter()
             .map(|&i| &self.incidents[i])
@@ -95,13 +95,13 @@ impl<'a> Archive<'a> {
     }
 
     /// Downtime of the given incidents (newest first) that started in the twelve months before now.
-    pub fn downtime_last_year(&self, indices: &[usize]) -> Duration {
+    pub(crate) fn downtime_last_year(&self, indices: &[usize]) -> Duration {
         self.downtime(&indices[self.last_year(indices)])
     }
 
     /// Where, in `indices` (newest first), the incidents that started in
     /// the twelve months before now are.
-    pub fn last_year(&self, indices: &[usize]) -> std::ops::Range<usize> {
+    pub(crate) fn last_year(&self, indices: &[usize]) -> std::ops::Range<usize> {
         let since = self.now - Duration::days(365);
         let start = indices.partition_point(|&i| self.incidents[i].start > self.now);
         let end = indices.partition_point(|&i| self.incidents[i].start >= since);
@@ -111,7 +111,7 @@ impl<'a> Archive<'a> {
 
 /// One page of a paginated list: which items, and where the others are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageSlice<'s> {
+pub(crate) struct PageSlice<'s> {
     /// 1-based page number.
     pub number: usize,
     /// Number of pages (at least 1, even for an empty list).
@@ -121,7 +121,7 @@ pub struct PageSlice<'s> {
 }
 
 /// Cuts `items` into pages of `per_page` (an empty list gives one empty page).
-pub fn paginate(items: &[usize], per_page: usize) -> Vec<PageSlice<'_>> {
+pub(crate) fn paginate(items: &[usize], per_page: usize) -> Vec<PageSlice<'_>> {
     let per_page = per_page.max(1);
     let total = items.len().div_ceil(per_page).max(1);
     (0..total)

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// Name of the configuration file at the site root.
-pub const CONFIG_FILE: &str = "site.toml";
+pub(crate) const CONFIG_FILE: &str = "site.toml";
 
 /// One service of the provider, declared under `[services.<key>]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -185,12 +185,12 @@ impl SiteConfig {
 
     /// The path part of the base URL, always starting and ending with `/`
     /// (`/` or `/incidents/`).
-    pub fn base_path(&self) -> &str {
+    pub(crate) fn base_path(&self) -> &str {
         self.base_url.path()
     }
 
     /// Replaces the base URL (from `--base-url`), with the same validation as site.toml.
-    pub fn set_base_url(&mut self, value: &str) -> Result<(), String> {
+    pub(crate) fn set_base_url(&mut self, value: &str) -> Result<(), String> {
         self.base_url = parse_base_url(value)?;
         Ok(())
     }
@@ -200,7 +200,7 @@ impl SiteConfig {
 /// than tab and line ends, U+FFFE, U+FFFF) replaced by U+FFFD, as CommonMark
 /// does for NUL: they mean nothing in an incident archive, and one of them
 /// in a title would make every feed invalid XML.
-pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}';
     if has_suspect_bytes(text.as_bytes()) && text.contains(forbidden) {
         text.replace(forbidden, "\u{fffd}").into()
@@ -236,13 +236,13 @@ pub fn parse_base_url(value: &str) -> Result<url::Url, String> {
 
 impl SiteConfig {
     /// The declared service keys, quoted and comma-separated, for hints.
-    pub fn known_services(&self) -> String {
+    pub(crate) fn known_services(&self) -> String {
         self.services.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
     }
 
     /// The hint for an unknown service `key`: the closest declared key, if
     /// one is close, and where services are declared.
-    pub fn unknown_service_hint(&self, key: &str) -> String {
+    pub(crate) fn unknown_service_hint(&self, key: &str) -> String {
         let known = self.known_services();
         match crate::diagnostics::did_you_mean(key, self.services.keys().map(String::as_str)) {
             Some(close) => {
@@ -256,7 +256,7 @@ impl SiteConfig {
 }
 
 /// Whether a site `language` code is French (`fr`, `fr-CA`, `fr_BE`…, in any case).
-pub fn is_french(language: &str) -> bool {
+pub(crate) fn is_french(language: &str) -> bool {
     let lower = language.to_ascii_lowercase();
     lower == "fr" || lower.starts_with("fr-") || lower.starts_with("fr_")
 }

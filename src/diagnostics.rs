@@ -58,7 +58,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at a location.
-    pub fn error(path: &Path, (line, col): (usize, usize), message: impl Into<String>) -> Self {
+    pub(crate) fn error(path: &Path, (line, col): (usize, usize), message: impl Into<String>) -> Self {
         Diagnostic {
             level: Level::Error,
             path: Some(path.to_path_buf()),
@@ -71,7 +71,7 @@ impl Diagnostic {
     }
 
     /// A warning at a location.
-    pub fn warning(path: &Path, at: (usize, usize), message: impl Into<String>) -> Self {
+    pub(crate) fn warning(path: &Path, at: (usize, usize), message: impl Into<String>) -> Self {
         Diagnostic { level: Level::Warning, ..Diagnostic::error(path, at, message) }
     }
 
@@ -81,7 +81,7 @@ impl Diagnostic {
     }
 
     /// The same finding with a hint on how to fix it.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -159,13 +159,13 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
     /// Sorts the findings by file, line and column so that output is stable.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| (&a.path, a.line, a.col, a.level).cmp(&(&b.path, b.line, b.col, b.level)));
         self
     }
 
     /// How many findings are errors.
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 }
@@ -232,7 +232,7 @@ impl From<Diagnostic> for Error {
 
 /// Maps byte offsets of one text to 1-based line and column numbers
 /// (columns count characters, not bytes).
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     /// Found at the first question: most texts have nothing to report.
     line_starts: std::sync::OnceLock<Vec<usize>>,
@@ -240,7 +240,7 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         LineIndex { text, line_starts: std::sync::OnceLock::new() }
     }
 
@@ -254,7 +254,7 @@ impl<'a> LineIndex<'a> {
 
     /// The 1-based (line, column) of a byte offset; offsets past the end map
     /// to the end of the text.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line_starts = self.line_starts();
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
@@ -265,7 +265,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The known word closest to `word`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+pub(crate) fn did_you_mean<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
     known
         .into_iter()
         .map(|k| (strsim::levenshtein(word, k), k))

@@ -71,9 +71,9 @@ pub struct Site {
     /// Incidents and warnings.
     pub content: Content,
     /// The theme's files.
-    pub theme: theme::ThemeFiles,
+    pub(crate) theme: theme::ThemeFiles,
     /// The language's words.
-    pub translations: Translations,
+    pub(crate) translations: Translations,
     /// How long each step took.
     pub timings: Vec<(&'static str, Duration)>,
     /// The compiled templates, kept between renders of the same site.
@@ -108,7 +108,7 @@ fn timed<T>(timings: &mut Vec<(&'static str, Duration)>, name: &'static str, ste
 
 impl Site {
     /// Loads and validates everything under `options.root`.
-    pub fn load(options: BuildOptions) -> Result<Site, Error> {
+    pub(crate) fn load(options: BuildOptions) -> Result<Site, Error> {
         Site::load_with(options, &mut load_content)
     }
 
@@ -141,7 +141,7 @@ impl Site {
     }
 
     /// Renders the whole site into `sink`, step by step; returns what it made.
-    pub fn render_into(&mut self, sink: &dyn Sink) -> Result<Rendered, Error> {
+    pub(crate) fn render_into(&mut self, sink: &dyn Sink) -> Result<Rendered, Error> {
         self.render_with(sink, None)
     }
 
@@ -192,7 +192,7 @@ impl Site {
     }
 
     /// Renders the whole site into memory.
-    pub fn render(&mut self) -> Result<Output, Error> {
+    pub(crate) fn render(&mut self) -> Result<Output, Error> {
         let sink = MemorySink::default();
         self.render_into(&sink)?;
         Ok(sink.into_output())
@@ -201,7 +201,7 @@ impl Site {
 
 /// Counts of what a render made.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// HTML pages.
     pub pages: usize,
     /// Feed files.
@@ -225,7 +225,7 @@ impl Sink for TrackingSink<'_> {
 /// A fingerprint of everything a build depends on: the version of vigie and
 /// its built-in theme, the options, and the path, size and modification time of every source
 /// file. Two builds with the same fingerprint give the same output.
-pub fn fingerprint(options: &BuildOptions) -> String {
+pub(crate) fn fingerprint(options: &BuildOptions) -> String {
     use std::hash::{Hash, Hasher};
     // XXH3 gives the same hash with every Rust version: the fingerprint is kept on disk.
     let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Converts a `toml` error on `text` (which starts at byte `base` of the
 /// file whose whole text is `file_text`) into a diagnostic for `path`.
-pub fn toml_diagnostic(path: &Path, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
+pub(crate) fn toml_diagnostic(path: &Path, file_text: &str, base: usize, err: &toml::de::Error) -> Diagnostic {
     let place = if base == 0 { "this file" } else { "the front matter" };
     let index = LineIndex::new(file_text);
     let at = index.position(base + err.span().map_or(0, |s| s.start));

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// An incident without an end this many days after its start gets a warning.
-pub const OPEN_DAYS: i64 = 7;
+pub(crate) const OPEN_DAYS: i64 = 7;
 
 /// What `vigie check` was asked for.
 #[derive(Debug, Clone)]

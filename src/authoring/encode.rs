@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use std::fmt::Write as _;
 
 /// A TOML basic string on one line: `"Il a dit \"oui\"\n"`.
-pub fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -29,12 +29,12 @@ pub fn toml_string(text: &str) -> String {
 
 /// A TOML offset datetime, to the second (fractions only when there are):
 /// `2024-09-23T07:40:00+02:00`.
-pub fn toml_datetime(instant: &DateTime<Tz>) -> String {
+pub(crate) fn toml_datetime(instant: &DateTime<Tz>) -> String {
     instant.fixed_offset().to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 /// A TOML array of strings on one line: `["mail", "dns"]`.
-pub fn toml_string_array(items: &[String]) -> String {
+pub(crate) fn toml_string_array(items: &[String]) -> String {
     let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", items.join(", "))
 }

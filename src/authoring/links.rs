@@ -9,7 +9,7 @@ use url::Url;
 /// A link target as written, and where it is in the Markdown text
 /// (1-based line, and column in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     /// The target, as written.
     pub url: String,
     /// 1-based line in the Markdown text.
@@ -19,7 +19,7 @@ pub struct Link {
 }
 
 /// Every link of a Markdown text (inline, reference and autolinks).
-pub fn links_in(markdown: &str) -> Vec<Link> {
+pub(crate) fn links_in(markdown: &str) -> Vec<Link> {
     let mut options = Options::default();
     // The extensions of the site's renderer that make links.
     options.extension.autolink = true;
@@ -44,7 +44,7 @@ pub fn links_in(markdown: &str) -> Vec<Link> {
 /// The site-relative path (`2016/11/22/slug/`) of the incident page that
 /// `link`, found on the page at `page`, points at; `None` when it points
 /// outside the site or at something that is not shaped like an incident page.
-pub fn incident_target(base: &Url, page: &Url, link: &str) -> Option<String> {
+pub(crate) fn incident_target(base: &Url, page: &Url, link: &str) -> Option<String> {
     let target = page.join(link.trim()).ok()?;
     if target.origin() != base.origin() {
         return None;

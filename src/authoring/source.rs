@@ -8,7 +8,7 @@ use std::ops::Range;
 use toml_edit::{Document, Item, Table};
 
 /// A post whose front matter is valid TOML.
-pub struct PostSource {
+pub(crate) struct PostSource {
     /// The whole file.
     pub text: String,
     /// Byte offset of the front matter in `text` (after the opening fence line).
@@ -21,7 +21,7 @@ pub struct PostSource {
 impl PostSource {
     /// Splits and parses `text`; `None` when it has no front matter or the
     /// front matter is not TOML (the build reports those).
-    pub fn parse(text: String) -> Option<PostSource> {
+    pub(crate) fn parse(text: String) -> Option<PostSource> {
         let parts = split(&text).ok()?;
         let (front_matter_offset, body_offset) = (parts.front_matter_offset, parts.body_offset);
         let doc = Document::parse(parts.front_matter.to_string()).ok()?;
@@ -29,33 +29,33 @@ impl PostSource {
     }
 
     /// The front matter's root table.
-    pub fn root(&self) -> &Table {
+    pub(crate) fn root(&self) -> &Table {
         self.doc.as_table()
     }
 
     /// The front matter, between the fences.
-    pub fn front_matter(&self) -> &str {
+    pub(crate) fn front_matter(&self) -> &str {
         self.doc.raw()
     }
 
     /// The Markdown body.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
 
     /// The span in the file of the value of a root key.
-    pub fn value_span(&self, key: &str) -> Option<Range<usize>> {
+    pub(crate) fn value_span(&self, key: &str) -> Option<Range<usize>> {
         self.absolute(self.root().get(key)?.span()?)
     }
 
     /// The span in the file of the value of `key` in `table`, a table of
     /// this front matter (one of its `[[updates]]`, for instance).
-    pub fn span_in(&self, table: &Table, key: &str) -> Option<Range<usize>> {
+    pub(crate) fn span_in(&self, table: &Table, key: &str) -> Option<Range<usize>> {
         self.absolute(table.get(key)?.span()?)
     }
 
     /// The `[[updates]]` tables (empty when `updates` is absent or inline).
-    pub fn update_tables(&self) -> Vec<&Table> {
+    pub(crate) fn update_tables(&self) -> Vec<&Table> {
         match self.root().get("updates") {
             Some(Item::ArrayOfTables(tables)) => tables.iter().collect(),
             _ => Vec::new(),
@@ -63,12 +63,12 @@ impl PostSource {
     }
 
     /// The 1-based line and column of a byte offset of the file.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         LineIndex::new(&self.text).position(offset)
     }
 
     /// The line ending the file uses (that of its opening fence line).
-    pub fn newline(&self) -> &'static str {
+    pub(crate) fn newline(&self) -> &'static str {
         if self.text[..self.front_matter_offset].ends_with("\r\n") {
             "\r\n"
         } else {

@@ -53,7 +53,7 @@ pub struct Updated {
 
 /// The entry to append.
 #[derive(Debug, Clone)]
-pub struct NewUpdate {
+pub(crate) struct NewUpdate {
     /// When.
     pub at: DateTime<Tz>,
     /// Its status.
@@ -111,7 +111,7 @@ pub fn add_update(options: &UpdateOptions) -> Result<Updated, Diagnostics> {
 /// The post's text with `update` appended to its timeline, and `end` set to
 /// its time when it closes a post that has none; whether `end` was added.
 /// Everything else is kept byte for byte.
-pub fn append_update(post: &PostSource, update: &NewUpdate) -> Result<(String, bool), String> {
+pub(crate) fn append_update(post: &PostSource, update: &NewUpdate) -> Result<(String, bool), String> {
     let nl = post.newline();
     let text = &post.text;
     let at = toml_datetime(&update.at);

@@ -11,11 +11,11 @@ use std::path::Path;
 use toml::value::Datetime;
 
 /// An instant read from an option, and a warning when the local time was ambiguous.
-pub type When = (DateTime<Tz>, Option<Diagnostic>);
+pub(crate) type When = (DateTime<Tz>, Option<Diagnostic>);
 
 /// Reads the value of `option`: `2024-09-23 07:40`, `2024-09-23T07:40`
 /// (seconds optional) or RFC 3339 with an offset. Local times are in `tz`.
-pub fn parse_time(option: &str, value: &str, tz: Tz) -> Result<When, Diagnostic> {
+pub(crate) fn parse_time(option: &str, value: &str, tz: Tz) -> Result<When, Diagnostic> {
     let at = Path::new(option);
     let value = value.trim();
     let hint = format!(
@@ -36,7 +36,7 @@ pub fn parse_time(option: &str, value: &str, tz: Tz) -> Result<When, Diagnostic>
 }
 
 /// "Now" for a command, in the site's time zone, to the second.
-pub fn now_in(now: DateTime<Utc>, tz: Tz) -> DateTime<Tz> {
+pub(crate) fn now_in(now: DateTime<Utc>, tz: Tz) -> DateTime<Tz> {
     let now = now.with_timezone(&tz);
     now.with_nanosecond(0).unwrap_or(now)
 }

@@ -6,7 +6,7 @@ use crate::content::model::Kind;
 
 /// What a new post says before its author writes anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Words {
+pub(crate) struct Words {
     /// Second-level headings of the body, in order.
     pub sections: [&'static str; 3],
     /// Text of the first update (`investigating`, or `scheduled` for a maintenance).
@@ -17,7 +17,7 @@ pub struct Words {
 }
 
 /// The words for a post of `kind` on a site in `language`.
-pub fn words(language: &str, kind: Kind) -> Words {
+pub(crate) fn words(language: &str, kind: Kind) -> Words {
     let french = crate::config::is_french(language);
     match (french, kind) {
         (true, Kind::Maintenance) => Words {

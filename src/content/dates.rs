@@ -8,7 +8,7 @@ use toml::value::{Datetime, Offset};
 
 /// A datetime read from front matter, possibly with a warning to show.
 #[derive(Debug)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The instant, in the site's time zone.
     pub instant: DateTime<Tz>,
     /// Set when the local time was ambiguous and the first occurrence was taken.
@@ -16,10 +16,10 @@ pub struct Resolved {
 }
 
 /// Why a front-matter datetime cannot be used: a message and a hint.
-pub type DateError = (String, String);
+pub(crate) type DateError = (String, String);
 
 /// Converts a TOML datetime to an instant in `tz`.
-pub fn resolve(value: &Datetime, tz: Tz) -> Result<Resolved, DateError> {
+pub(crate) fn resolve(value: &Datetime, tz: Tz) -> Result<Resolved, DateError> {
     let example = "write it as 2024-09-23T07:40:00+02:00, or 2024-09-23T07:40:00 for local time";
     let Some(date) = value.date else {
         return Err((format!("\"{value}\" has no date"), example.to_string()));

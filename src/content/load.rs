@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Name of the folder holding the incident posts.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// One file found: its path relative to the site root and its text, or
 /// the reason it could not be read.
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the site root, as shown in messages.
     pub path: PathBuf,
     /// The text, or an error about reading it.
@@ -19,7 +19,7 @@ pub struct SourceFile {
 
 /// Lists the Markdown files under `root/content`, sorted, skipping hidden
 /// and editor temporary files. Problems while walking are returned as errors.
-pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(crate) fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let content = root.join(CONTENT_DIR);
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -74,7 +74,7 @@ pub fn find_sources(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 }
 
 /// Reads one file as UTF-8 text.
-pub fn read_source(root: &Path, path: &Path) -> SourceFile {
+pub(crate) fn read_source(root: &Path, path: &Path) -> SourceFile {
     let shown = relative(root, path);
     let text = match std::fs::read(path) {
         Err(e) => Err(Diagnostic::error(&shown, (0, 0), format!("cannot read: {e}"))),
@@ -91,7 +91,7 @@ pub fn read_source(root: &Path, path: &Path) -> SourceFile {
 }
 
 /// `path` relative to `root` when it is inside it.
-pub fn relative(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
@@ -100,6 +100,6 @@ fn stays_inside(path: &Path, canonical_root: &Path) -> bool {
 }
 
 /// Whether a file is an incident post (a `.md` file).
-pub fn is_markdown(path: &Path) -> bool {
+pub(crate) fn is_markdown(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }

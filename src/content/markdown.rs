@@ -32,7 +32,7 @@ impl Markdown {
     }
 
     /// The renderer for a site in `language` (its footnotes' words).
-    pub fn for_language(self, language: &str) -> Self {
+    pub(crate) fn for_language(self, language: &str) -> Self {
         let backref_label =
             if crate::config::is_french(language) { "Retour à l’appel de note " } else { COMRAK_BACKREF_LABEL };
         Markdown { backref_label, ..self }
@@ -81,7 +81,7 @@ const MORE_MARKERS: [&str; 2] = ["<!-- more -->", "<!--more-->"];
 
 /// A body cut at its first `<!-- more -->` marker: the text before it (the
 /// summary) and the text after it. The marker itself is no text of the post.
-pub fn split_at_more(body: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_at_more(body: &str) -> Option<(&str, &str)> {
     let mut from = 0;
     while let Some(at) = body[from..].find('<').map(|i| from + i) {
         if let Some(marker) = MORE_MARKERS.iter().find(|m| body[at..].starts_with(**m)) {

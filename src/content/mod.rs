@@ -2,9 +2,9 @@
 //! incident file in parallel and validates it against the site, reporting
 //! every problem of every file at once.
 
-pub mod dates;
+pub(crate) mod dates;
 pub mod front_matter;
-pub mod load;
+pub(crate) mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
@@ -77,7 +77,7 @@ pub(crate) fn assemble<'p>(
 }
 
 /// Sorts by start, newest first; ties by URL so that the order is stable.
-pub fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
+pub(crate) fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
     // Unstable is enough: no two incidents have the same URL.
     incidents.par_sort_unstable_by(|a, b| b.start.cmp(&a.start).then_with(|| a.path.cmp(&b.path)));
 }

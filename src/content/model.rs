@@ -22,7 +22,7 @@ pub enum Kind {
 
 impl Kind {
     /// The identifier used in front matter, templates and CSS classes.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Incident => "incident",
             Kind::Maintenance => "maintenance",
@@ -45,7 +45,7 @@ pub enum Severity {
 
 impl Severity {
     /// The identifier used in front matter, templates and CSS classes.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Minor => "minor",
             Severity::Major => "major",
@@ -89,12 +89,12 @@ impl Status {
     }
 
     /// Whether this status closes the timeline.
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         matches!(self, Status::Resolved | Status::Completed)
     }
 
     /// The statuses a post of `kind` may use.
-    pub fn allowed_for(kind: Kind) -> &'static [Status] {
+    pub(crate) fn allowed_for(kind: Kind) -> &'static [Status] {
         match kind {
             Kind::Maintenance => &[Status::Scheduled, Status::InProgress, Status::Completed],
             Kind::Incident | Kind::Notice => {
@@ -117,7 +117,7 @@ pub struct Update {
 
 /// Where an incident stands at build time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Starts after build time (a planned maintenance, typically).
     Upcoming,
     /// Started and not over.
@@ -128,7 +128,7 @@ pub enum Phase {
 
 impl Phase {
     /// The identifier used in templates and CSS classes.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Phase::Upcoming => "upcoming",
             Phase::Ongoing => "ongoing",
@@ -181,7 +181,7 @@ impl Incident {
     /// the end and the updates that are not in the future. Passing a planned
     /// start or end counts as a change, since the incident's state changes then.
     /// When everything is in the future (an announced maintenance), its earliest time.
-    pub fn last_change(&self, now: DateTime<Tz>) -> DateTime<Tz> {
+    pub(crate) fn last_change(&self, now: DateTime<Tz>) -> DateTime<Tz> {
         let times = std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at));
         let (mut latest_past, mut soonest_future) = (None, None);
         for t in times {
@@ -195,7 +195,7 @@ impl Incident {
     }
 
     /// Where the incident stands at `now`.
-    pub fn phase(&self, now: DateTime<Tz>) -> Phase {
+    pub(crate) fn phase(&self, now: DateTime<Tz>) -> Phase {
         if self.start > now {
             Phase::Upcoming
         } else if self.end.is_none_or(|end| end > now) {
@@ -206,12 +206,12 @@ impl Incident {
     }
 
     /// How long it lasted, when it is over.
-    pub fn duration(&self) -> Option<Duration> {
+    pub(crate) fn duration(&self) -> Option<Duration> {
         self.end.map(|end| end - self.start)
     }
 
     /// Whether its duration counts as downtime (ended, unplanned incidents).
-    pub fn counts_as_downtime(&self) -> bool {
+    pub(crate) fn counts_as_downtime(&self) -> bool {
         self.kind == Kind::Incident && self.end.is_some()
     }
 }

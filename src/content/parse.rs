@@ -320,7 +320,7 @@ impl Checker<'_, '_> {
 }
 
 /// A hash of a file's text, to tell whether an incident changed.
-pub fn hash_text(text: &str) -> u64 {
+pub(crate) fn hash_text(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 

@@ -113,7 +113,7 @@ fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Fragment, Diagnostic> {
 
 /// The entry's permanent id: a tag URI from the host, the start year and the
 /// source file, so that it survives title edits and new updates.
-pub fn entry_id(urls: &Urls, incident: &Incident) -> String {
+pub(crate) fn entry_id(urls: &Urls, incident: &Incident) -> String {
     const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
     let source = incident.source.with_extension("");
     let source = crate::paths::slash_path(&source);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// A point in time as templates get it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TimeView {
+pub(crate) struct TimeView {
     /// RFC 3339 with offset, for `<time datetime>`.
     pub iso: String,
     /// Date and time, e.g. « mardi 22 novembre 2016 à 12 h 16 ».
@@ -20,7 +20,7 @@ pub struct TimeView {
 }
 
 /// Formats `t` with the language's words.
-pub fn time_view(t: &DateTime<Tz>, words: &DateWords) -> TimeView {
+pub(crate) fn time_view(t: &DateTime<Tz>, words: &DateWords) -> TimeView {
     TimeView {
         iso: exact_offset(t).to_rfc3339(),
         long: fill(&words.datetime, t, words),
@@ -32,7 +32,7 @@ pub fn time_view(t: &DateTime<Tz>, words: &DateWords) -> TimeView {
 /// `t` with its offset, for machine-readable times (RFC 3339 and 2822 write
 /// offsets in whole minutes): in UTC when the zone's offset then had seconds,
 /// such as Paris's +00:09:21 before 1911, so that the instant stays exact.
-pub fn exact_offset(t: &DateTime<Tz>) -> DateTime<chrono::FixedOffset> {
+pub(crate) fn exact_offset(t: &DateTime<Tz>) -> DateTime<chrono::FixedOffset> {
     let fixed = t.fixed_offset();
     if fixed.offset().local_minus_utc() % 60 == 0 {
         fixed
@@ -42,7 +42,7 @@ pub fn exact_offset(t: &DateTime<Tz>) -> DateTime<chrono::FixedOffset> {
 }
 
 /// A month heading, e.g. « novembre 2016 ».
-pub fn month_year(year: i32, month: u32, words: &DateWords) -> String {
+pub(crate) fn month_year(year: i32, month: u32, words: &DateWords) -> String {
     let name = words.months.get(month.saturating_sub(1) as usize).map_or("", String::as_str);
     words.month_year.replace("{month}", name).replace("{year}", &year.to_string())
 }
@@ -84,7 +84,7 @@ fn fill(pattern: &str, t: &DateTime<Tz>, words: &DateWords) -> String {
 
 /// A duration rounded down to the minute: « 2 h 15 min », « 3 j 4 h 5 min »,
 /// with a no-break space between each number and its unit.
-pub fn duration(d: Duration, words: &DurationWords) -> String {
+pub(crate) fn duration(d: Duration, words: &DurationWords) -> String {
     let minutes = d.num_minutes().max(0);
     if minutes == 0 {
         return words.under_a_minute.clone();

@@ -144,7 +144,7 @@ thread_local! {
 }
 
 /// A hash of anything hashable: the key of what a file is made of.
-pub fn key_of(value: impl Hash) -> u64 {
+pub(crate) fn key_of(value: impl Hash) -> u64 {
     // The bytes `Hash` feeds are gathered in this thread's buffer and hashed
     // at once: cheaper than setting up XXH3's streaming state for every key
     // (a page, a card, a list: tens of thousands of keys per rebuild).

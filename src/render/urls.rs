@@ -34,7 +34,7 @@ impl Urls {
     }
 
     /// The host name of the base URL.
-    pub fn host(&self) -> &str {
+    pub(crate) fn host(&self) -> &str {
         &self.host
     }
 
@@ -45,7 +45,7 @@ impl Urls {
 }
 
 /// The site-relative path of page `number` of a list whose first page is at `first`.
-pub fn page_path(first: &str, number: usize) -> String {
+pub(crate) fn page_path(first: &str, number: usize) -> String {
     if number <= 1 {
         first.to_string()
     } else {
@@ -54,17 +54,17 @@ pub fn page_path(first: &str, number: usize) -> String {
 }
 
 /// The site-relative path of a service page (`services/mail/`).
-pub fn service_path(key: &str) -> String {
+pub(crate) fn service_path(key: &str) -> String {
     format!("services/{key}/")
 }
 
 /// The site-relative path of a year page (`2016/`).
-pub fn year_path(year: i32) -> String {
+pub(crate) fn year_path(year: i32) -> String {
     format!("{year}/")
 }
 
 /// The file that serves a site-relative directory path (`a/b/` → `a/b/index.html`).
-pub fn index_file(dir: &str) -> String {
+pub(crate) fn index_file(dir: &str) -> String {
     const INDEX: &str = "index.html";
     let mut file = String::with_capacity(dir.len() + INDEX.len());
     file.push_str(dir);

@@ -46,7 +46,7 @@ impl<'a> IncidentLink<'a> {
 
 /// A link to a service.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceLink {
+pub(crate) struct ServiceLink {
     /// Key from site.toml.
     pub key: String,
     /// Display name.
@@ -57,7 +57,7 @@ pub struct ServiceLink {
 
 /// A link to another page.
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     /// Link target.
     pub url: String,
     /// Text of the link.
@@ -66,7 +66,7 @@ pub struct LinkView {
 
 /// An incident as list pages show it.
 #[derive(Debug, Clone, Serialize)]
-pub struct IncidentCard {
+pub(crate) struct IncidentCard {
     /// Link to its page.
     pub url: String,
     /// Title.
@@ -101,7 +101,7 @@ pub struct IncidentCard {
 
 /// One timeline entry.
 #[derive(Debug, Clone, Serialize)]
-pub struct UpdateView {
+pub(crate) struct UpdateView {
     /// When it was posted.
     pub at: TimeView,
     /// Status identifier.
@@ -114,7 +114,7 @@ pub struct UpdateView {
 
 /// An incident's own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct IncidentDetail<'a> {
+pub(crate) struct IncidentDetail<'a> {
     /// What lists show.
     #[serde(flatten)]
     pub card: IncidentCard,
@@ -133,7 +133,7 @@ pub struct IncidentDetail<'a> {
 
 /// Links between the pages of a list.
 #[derive(Debug, Clone, Serialize)]
-pub struct Pagination {
+pub(crate) struct Pagination {
     /// This page's number, from 1.
     pub number: usize,
     /// Number of pages.
@@ -148,7 +148,7 @@ pub struct Pagination {
 
 /// A link to one page of a list, or a gap between page numbers.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     /// Page number (0 for a gap).
     pub number: usize,
     /// Link target (empty for a gap).
@@ -161,7 +161,7 @@ pub struct PageLink {
 
 /// The Atom and RSS feeds of the site or of one service.
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedLinks {
+pub(crate) struct FeedLinks {
     /// Feed title (site title, or site title and service name).
     pub title: String,
     /// Link to the Atom feed.
@@ -172,7 +172,7 @@ pub struct FeedLinks {
 
 /// A year in the archive navigation.
 #[derive(Debug, Clone, Serialize, Hash)]
-pub struct YearLink {
+pub(crate) struct YearLink {
     /// The year.
     pub year: i32,
     /// Link to its page.
@@ -183,7 +183,7 @@ pub struct YearLink {
 
 /// Count and downtime of a year, for a year page or a service page.
 #[derive(Debug, Clone, Serialize)]
-pub struct YearStats {
+pub(crate) struct YearStats {
     /// The year.
     pub year: i32,
     /// Link to the year page.
@@ -198,7 +198,7 @@ pub struct YearStats {
 
 /// One month on a year page.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthGroup<'a> {
+pub(crate) struct MonthGroup<'a> {
     /// Heading, e.g. « novembre 2016 ».
     pub title: String,
     /// `id` for the heading anchor, e.g. `m11`.
@@ -209,7 +209,7 @@ pub struct MonthGroup<'a> {
 
 /// A service on the services page or its own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct ServiceSummary {
+pub(crate) struct ServiceSummary {
     /// Key from site.toml.
     pub key: String,
     /// Display name.

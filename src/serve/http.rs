@@ -70,17 +70,17 @@ pub fn site_path(url: &str) -> Option<String> {
 }
 
 /// Longest request target answered (the site's own paths are far shorter).
-pub const MAX_URL_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_URL_BYTES: usize = 8 * 1024;
 /// Most header bytes a request may carry.
-pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Most headers a request may carry.
-pub const MAX_HEADERS: usize = 100;
+pub(crate) const MAX_HEADERS: usize = 100;
 
 /// The 4xx status for a request that tiny_http accepts but that is too large
 /// or malformed: 414 for a URL over [`MAX_URL_BYTES`], 431 for headers over
 /// [`MAX_HEADERS`] or [`MAX_HEADER_BYTES`], 400 for a `Content-Length` that
 /// is not a number.
-pub fn refusal(url: &str, headers: &[tiny_http::Header]) -> Option<u16> {
+pub(crate) fn refusal(url: &str, headers: &[tiny_http::Header]) -> Option<u16> {
     if url.len() > MAX_URL_BYTES {
         return Some(414);
     }
@@ -94,7 +94,7 @@ pub fn refusal(url: &str, headers: &[tiny_http::Header]) -> Option<u16> {
 }
 
 /// The `Content-Type` for a file of the site.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
     if path.ends_with("atom.xml") {
         return "application/atom+xml; charset=utf-8";

@@ -8,30 +8,30 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// Path of the event stream, relative to the site root.
-pub const EVENTS_PATH: &str = "__vigie/events";
+pub(crate) const EVENTS_PATH: &str = "__vigie/events";
 
 /// A counter of site versions that event streams wait on.
 #[derive(Default)]
-pub struct Generation {
+pub(crate) struct Generation {
     value: Mutex<u64>,
     changed: Condvar,
 }
 
 impl Generation {
     /// The current version.
-    pub fn get(&self) -> u64 {
+    pub(crate) fn get(&self) -> u64 {
         *self.value.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Announces a new version to every waiting stream.
-    pub fn bump(&self) {
+    pub(crate) fn bump(&self) {
         let mut value = self.value.lock().unwrap_or_else(|e| e.into_inner());
         *value += 1;
         self.changed.notify_all();
     }
 
     /// Waits until the version differs from `seen`, or `timeout` passes; returns the current version.
-    pub fn wait_change(&self, seen: u64, timeout: Duration) -> u64 {
+    pub(crate) fn wait_change(&self, seen: u64, timeout: Duration) -> u64 {
         let value = self.value.lock().unwrap_or_else(|e| e.into_inner());
         let (value, _) =
             self.changed.wait_timeout_while(value, timeout, |v| *v == seen).unwrap_or_else(|e| e.into_inner());
@@ -41,7 +41,7 @@ impl Generation {
 
 /// Adds the reload script (and the error overlay, when the last build
 /// failed) to an HTML page served at `request_path`.
-pub fn decorate(html: &[u8], request_path: &str, error: Option<&str>) -> Vec<u8> {
+pub(crate) fn decorate(html: &[u8], request_path: &str, error: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(html);
     let mut extra = String::new();
     if let Some(error) = error {
@@ -85,7 +85,7 @@ margin:0;padding:1rem 1.25rem;background:#2b0b0b;color:#fff;border-top:4px solid
 /// Streams server-sent events to one client until it goes away: the current
 /// version at once, then each new version, with a comment every 15 s to
 /// notice a closed connection.
-pub fn stream_events(mut writer: Box<dyn Write + Send>, generation: Arc<Generation>) {
+pub(crate) fn stream_events(mut writer: Box<dyn Write + Send>, generation: Arc<Generation>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
     let mut seen = generation.get();
     if writer.write_all(head.as_bytes()).is_err() || send(&mut writer, seen).is_err() {

@@ -46,7 +46,7 @@ struct FragmentRecord {
 type Shards<K, V> = [Mutex<FxHashMap<K, V>>; SHARDS];
 
 /// Page keys and rendered fragments of the last good build and of the build under way.
-pub struct RenderMemo {
+pub(crate) struct RenderMemo {
     pages: Shards<String, PageRecord>,
     /// Fragments by kind and input key.
     fragments: Shards<(&'static str, u64), FragmentRecord>,
@@ -76,7 +76,7 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl RenderMemo {
     /// Whether `file` was rendered from inputs with this `key` in the last
     /// good build (then it need not be rendered again); records the key.
-    pub fn reuse(&self, file: &str, key: u64) -> bool {
+    pub(crate) fn reuse(&self, file: &str, key: u64) -> bool {
         let mut pages = locked(&self.pages[shard(file)]);
         let same = match pages.get_mut(file) {
             Some(record) => {
@@ -96,7 +96,7 @@ impl RenderMemo {
     }
 
     /// The files of the last good build that the build under way no longer makes.
-    pub fn gone(&self) -> Vec<String> {
+    pub(crate) fn gone(&self) -> Vec<String> {
         let mut gone = Vec::new();
         for shard in &self.pages {
             let pages = locked(shard);
@@ -109,23 +109,23 @@ impl RenderMemo {
 
     /// Whether a good build was committed since the memo was made: the
     /// build under way then renders only what changed since.
-    pub fn has_previous(&self) -> bool {
+    pub(crate) fn has_previous(&self) -> bool {
         self.committed
     }
 
     /// Whether the build under way rendered or reused `file`.
-    pub fn has_produced(&self, file: &str) -> bool {
+    pub(crate) fn has_produced(&self, file: &str) -> bool {
         locked(&self.pages[shard(file)]).get(file).is_some_and(|r| r.seen == self.build)
     }
 
     /// How many pages were reused rather than rendered in the build under way.
-    pub fn reused(&self) -> usize {
+    pub(crate) fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
 
     /// Makes the build under way the reference for the next one (after it
     /// succeeded): what it did not make is forgotten.
-    pub fn commit(&mut self) {
+    pub(crate) fn commit(&mut self) {
         let build = self.build;
         for shard in &mut self.pages {
             shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| {
@@ -142,7 +142,7 @@ impl RenderMemo {
 
     /// Forgets the build under way (after it failed); its fragments stay
     /// at hand until a good build no longer uses them.
-    pub fn discard(&mut self) {
+    pub(crate) fn discard(&mut self) {
         for shard in &mut self.pages {
             shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.committed.is_some());
         }

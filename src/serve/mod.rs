@@ -8,10 +8,10 @@
 //! port taken, the sources not watchable) is an [`Error`] as well.
 
 pub mod http;
-pub mod livereload;
+pub(crate) mod livereload;
 pub(crate) mod memo;
 pub(crate) mod parse_cache;
-pub mod watch;
+pub(crate) mod watch;
 
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{MemorySink, Output};
@@ -47,7 +47,7 @@ pub struct ServeOptions {
 }
 
 /// The site being served and the state of the last build.
-pub struct Served {
+pub(crate) struct Served {
     site: RwLock<Arc<Output>>,
     error: RwLock<Option<String>>,
     generation: Arc<Generation>,

@@ -12,13 +12,13 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 /// The folders and files whose changes trigger a rebuild.
-pub const WATCHED: [&str; 5] = ["content", "themes", "templates", "static", "site.toml"];
+pub(crate) const WATCHED: [&str; 5] = ["content", "themes", "templates", "static", "site.toml"];
 
 /// How long a burst of events is waited for before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// A running watcher; dropping it stops watching.
-pub enum SourceWatcher {
+pub(crate) enum SourceWatcher {
     /// Native file system events (inotify on Linux).
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     /// Polling, for file systems whose events are unreliable.
@@ -27,7 +27,12 @@ pub enum SourceWatcher {
 
 /// Starts watching the site at `root`; sends the changed paths on `changes`.
 /// `output` (the build output folder) is ignored.
-pub fn watch(root: &Path, output: &Path, poll: bool, changes: Sender<Vec<PathBuf>>) -> notify::Result<SourceWatcher> {
+pub(crate) fn watch(
+    root: &Path,
+    output: &Path,
+    poll: bool,
+    changes: Sender<Vec<PathBuf>>,
+) -> notify::Result<SourceWatcher> {
     let root = root.canonicalize()?;
     let output = output.canonicalize().unwrap_or_else(|_| output.to_path_buf());
     let filter_root = root.clone();
@@ -77,14 +82,14 @@ impl SourceWatcher {
     }
 
     /// Starts watching a source folder created after start-up (e.g. a new `templates/`).
-    pub fn add_folder(&mut self, path: &Path) {
+    pub(crate) fn add_folder(&mut self, path: &Path) {
         let _ = self.add(path, RecursiveMode::Recursive);
     }
 }
 
 /// Whether a change to `path` can change the site: inside a watched source,
 /// not in the output, not an editor's temporary file.
-pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
+pub(crate) fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     if path.starts_with(output) {
         return false;
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// How dates are written in one language.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DateWords {
+pub(crate) struct DateWords {
     /// Day names, Monday first.
     pub weekdays: [String; 7],
     /// Month names, January first.
@@ -33,7 +33,7 @@ pub struct DateWords {
 /// Units of a duration (« 2 h 15 min »).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DurationWords {
+pub(crate) struct DurationWords {
     /// Unit after a number of days.
     pub days: String,
     /// Unit after a number of hours.
@@ -47,7 +47,7 @@ pub struct DurationWords {
 /// All translations of one language.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Translations {
+pub(crate) struct Translations {
     /// Date words and patterns.
     pub dates: DateWords,
     /// Duration units.
@@ -58,7 +58,7 @@ pub struct Translations {
 
 impl Translations {
     /// The translations for `language` among the theme's files.
-    pub fn load(theme: &ThemeFiles, language: &str) -> Result<Translations, Diagnostics> {
+    pub(crate) fn load(theme: &ThemeFiles, language: &str) -> Result<Translations, Diagnostics> {
         let Some(source) = theme.translations.get(language) else {
             let shown = theme.shown_dir.join("i18n").join(format!("{language}.toml"));
             let known = theme.translations.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
@@ -73,7 +73,7 @@ impl Translations {
     }
 
     /// A label by key, or the key itself when missing.
-    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn label<'a>(&'a self, key: &'a str) -> &'a str {
         self.labels.get(key).map_or(key, String::as_str)
     }
 }

@@ -6,7 +6,7 @@
 //! not exist, a file that cannot be read) is a [`Diagnostic`] naming the
 //! file. [`i18n`] reads the translations.
 
-pub mod i18n;
+pub(crate) mod i18n;
 
 use crate::diagnostics::Diagnostic;
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use walkdir::WalkDir;
 
 /// A text file and the path shown for it in messages.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(crate) struct Source {
     /// Path shown to the user, relative to the site root.
     pub shown: PathBuf,
     /// Contents.
@@ -24,7 +24,7 @@ pub struct Source {
 
 /// Every file of a theme, with the site's overrides applied.
 #[derive(Debug, Default)]
-pub struct ThemeFiles {
+pub(crate) struct ThemeFiles {
     /// Template name (e.g. `index.html`, `partials/card.html`) → source.
     pub templates: BTreeMap<String, Source>,
     /// Language code → translations file.
@@ -44,7 +44,7 @@ fn unreadable(path: &Path, error: &std::io::Error) -> Diagnostic {
 include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 
 /// Reads theme `name` for the site at `root`.
-pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostic> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostic> {
     let dir = root.join("themes").join(name);
     let mut files = ThemeFiles { shown_dir: PathBuf::from("themes").join(name), ..ThemeFiles::default() };
     if dir.is_dir() {
