@@ -532,3 +532,37 @@ fn ambiguous_local_time_builds_with_a_warning() {
     run.assert_hint_contains(hint, "2024-10-27T02:30:00+01:00");
     assert_eq!(case.heading("2024/10/27/panne-au-changement-d-heure/index.html"), "Panne au changement d'heure");
 }
+
+// ---------------------------------------------------------------------------
+// Whole reports, pinned as snapshots (tests/snapshots/bad_input__*.snap)
+// ---------------------------------------------------------------------------
+
+/// Pins the whole stderr of the failed build of `case` (site root as `[ROOT]`),
+/// after the checks of [`Case::build_fails`].
+#[track_caller]
+fn assert_report_snapshot(case: &'static str, errors: usize) {
+    let run = Case::with_fixture(case).build_fails(errors);
+    let description = format!(
+        "stderr of `vigie build` on tests/fixtures/bad/base/ with tests/fixtures/bad/{case}/ laid over it, \
+         SOURCE_DATE_EPOCH={}",
+        common::NOW
+    );
+    insta::with_settings!({ description => description, omit_expression => true }, {
+        insta::assert_snapshot!(format!("{case}_stderr"), common::exact("stderr", run.stderr.as_bytes()));
+    });
+}
+
+#[test]
+fn the_whole_report_of_errors_in_several_files() {
+    assert_report_snapshot("multiple_errors", 3);
+}
+
+#[test]
+fn the_whole_report_of_a_site_toml_error() {
+    assert_report_snapshot("unknown_timezone", 1);
+}
+
+#[test]
+fn the_whole_report_of_a_template_syntax_error() {
+    assert_report_snapshot("template_syntax", 1);
+}
