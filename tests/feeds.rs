@@ -33,10 +33,17 @@ fn global_feeds_list_entries_by_last_change_within_the_limit() {
         let ids: std::collections::HashSet<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
         assert_eq!(ids.len(), feed.entries.len(), "{rel}: ids are unique");
     }
-    let atom = site.read("atom.xml");
-    assert!(atom.contains("<link href=\"https://example.fr/incidents/atom.xml\" rel=\"self\""), "atom self link");
-    let rss = site.read("rss.xml");
-    assert!(rss.contains("href=\"https://example.fr/incidents/rss.xml\" rel=\"self\""), "rss self link");
+    for (rel, kind) in [("atom.xml", "application/atom+xml"), ("rss.xml", "application/rss+xml")] {
+        let feed = site.feed(rel);
+        let own: Vec<_> = feed
+            .links
+            .iter()
+            .filter(|l| l.rel.as_deref() == Some("self"))
+            .map(|l| (l.href.as_str(), l.media_type.as_deref()))
+            .collect();
+        let url = format!("https://example.fr/incidents/{rel}");
+        assert_eq!(own, [(url.as_str(), Some(kind))], "{rel}: one self link, to itself, with its type");
+    }
 }
 
 #[test]

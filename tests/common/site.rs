@@ -253,6 +253,22 @@ impl FixtureSite {
             .unwrap_or_else(|e| panic!("[{}] {rel} does not parse: {e}\n{xml}", self.label))
     }
 
+    /// The output's `sitemap.xml`: each `<url>` of its one `<urlset>`, as its
+    /// `<loc>` and its `<lastmod>` if it has one, in order.
+    #[track_caller]
+    pub fn sitemap(&self) -> Vec<(String, Option<String>)> {
+        let doc = scraper::Html::parse_document(&self.read("sitemap.xml"));
+        let select = |css: &str| scraper::Selector::parse(css).expect("valid selector");
+        assert_eq!(doc.select(&select("urlset")).count(), 1, "[{}] sitemap.xml has one <urlset>", self.label);
+        let text = |url: scraper::ElementRef, css: &str| url.select(&select(css)).next().map(|e| e.text().collect());
+        doc.select(&select("urlset > url"))
+            .map(|url| {
+                let loc = text(url, "loc").unwrap_or_else(|| panic!("[{}] a sitemap <url> without <loc>", self.label));
+                (loc, text(url, "lastmod"))
+            })
+            .collect()
+    }
+
     /// Every file of the output folder.
     pub fn output(&self) -> Tree {
         tree(&self.public())
