@@ -11,25 +11,15 @@
 
 mod common;
 
-use common::{attrs, snapshot, texts, TestSite, NOW};
+use common::{attrs, texts, tree, FixtureSite};
 use feed_rs::model::Feed;
 use std::path::Path;
-use std::process::Command;
 
 const POST: &str = "content/2024/panne-dns.md";
-
-fn feed(site: &TestSite, rel: &str) -> Feed {
-    let xml = site.read(rel);
-    feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}\n{xml}"))
-}
 
 fn fixture(rel: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/authoring").join(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-fn read_bytes(site: &TestSite, rel: &str) -> Vec<u8> {
-    std::fs::read(site.root().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
 }
 
 /// The `updated` time of the entry titled with `title` in a feed, as RFC 3339.
@@ -44,13 +34,13 @@ fn updated_of(feed: &Feed, title: &str) -> String {
 
 #[test]
 fn new_posts_build_and_show_on_the_index_and_their_service_feed() {
-    let site = TestSite::new("authoring/site");
-    let run = site.vigie(&["new", "Téléphonie IP indisponible", "--service", "voip", "--severity", "critical"]);
+    let site = FixtureSite::copy("authoring/site");
+    let run = site.run(["new", "Téléphonie IP indisponible", "--service", "voip", "--severity", "critical"]);
     assert_eq!(run.code, Some(0), "vigie new failed:\n{}", run.stderr);
-    let path = site.root().join("content/2024/2024-11-20-telephonie-ip-indisponible.md");
-    assert_eq!(run.stdout, format!("{}\n", path.display()), "stdout is the new file's path");
+    let path = "content/2024/2024-11-20-telephonie-ip-indisponible.md";
+    assert_eq!(run.stdout, format!("[ROOT]/{path}\n"), "stdout is the new file's path");
     assert_eq!(run.stderr, "", "nothing else is said");
-    let text = std::fs::read_to_string(&path).expect("the new post");
+    let text = site.source(path);
     assert_eq!(
         text,
         "+++\ntitle = \"Téléphonie IP indisponible\"\nstart = 2024-11-20T13:00:00+01:00\nservices = [\"voip\"]\n\
@@ -59,7 +49,7 @@ fn new_posts_build_and_show_on_the_index_and_their_service_feed() {
          ## Actions correctives\n",
         "start is now in the site's time zone, with its offset"
     );
-    let run = site.vigie(&[
+    let run = site.run([
         "new",
         "Remplacement des routeurs",
         "--kind",
@@ -76,7 +66,7 @@ fn new_posts_build_and_show_on_the_index_and_their_service_feed() {
     assert_eq!(run.code, Some(0), "vigie new --kind maintenance failed:\n{}", run.stderr);
     assert!(run.stdout.ends_with("content/2024/2024-12-03-remplacement-des-routeurs.md\n"), "{}", run.stdout);
 
-    site.build_ok(&[]);
+    site.build();
     let home = site.page("index.html");
     let incident = "/incidents/2024/11/20/telephonie-ip-indisponible/";
     assert!(attrs(&home, "a", "href").iter().any(|h| h == incident), "the index links {incident}");
@@ -86,20 +76,20 @@ fn new_posts_build_and_show_on_the_index_and_their_service_feed() {
     assert_eq!(texts(&page, "h1"), ["Téléphonie IP indisponible"]);
     assert_eq!(texts(&page, ".prose h2"), ["Impact", "Cause", "Actions correctives"]);
 
-    let voip = feed(&site, "services/voip/atom.xml");
+    let voip = site.feed("services/voip/atom.xml");
     let entry = &voip.entries[0];
     assert_eq!(entry.title.as_ref().map(|t| t.content.as_str()), Some("[En cours] Téléphonie IP indisponible"));
     assert_eq!(entry.links[0].href, format!("https://example.fr{incident}"));
-    let mail = feed(&site, "services/mail/atom.xml");
+    let mail = site.feed("services/mail/atom.xml");
     assert!(mail.entries.iter().all(|e| e.links[0].href != entry.links[0].href), "not in another service's feed");
     assert_eq!(updated_of(&mail, "Remplacement des routeurs"), "2024-11-20T12:00:00+00:00", "announced now");
 }
 
 #[test]
 fn new_refuses_bad_arguments_and_never_overwrites() {
-    let site = TestSite::new("authoring/site");
-    let before = snapshot(site.root());
-    let run = site.vigie(&["new", "Panne", "--service", "mial", "--service", "dns", "--start", "2024-03-31 02:30"]);
+    let site = FixtureSite::copy("authoring/site");
+    let before = tree(site.root());
+    let run = site.run(["new", "Panne", "--service", "mial", "--service", "dns", "--start", "2024-03-31 02:30"]);
     assert_eq!(run.code, Some(1));
     assert_eq!(
         run.stderr,
@@ -109,45 +99,41 @@ fn new_refuses_bad_arguments_and_never_overwrites() {
          No file was written.\n"
     );
     assert_eq!(run.stdout, "");
-    assert_eq!(snapshot(site.root()), before, "nothing was written");
+    assert_eq!(tree(site.root()), before, "nothing was written");
 
     let args =
         ["new", "Coupure de la messagerie", "--service", "mail", "--severity", "minor", "--start", "2024-10-02 10:00"];
-    let run = site.vigie(&args);
+    let run = site.run(args);
     assert_eq!(run.code, Some(1), "the URL of another post");
     assert_eq!(
         run.stderr,
         "content/2024/2024-10-02-coupure-de-la-messagerie.md: error: its URL /2024/10/02/coupure-de-la-messagerie/ is already taken by content/2024/coupure-messagerie.md\n  \
          help: give this incident another title, or add an update to the existing post with vigie update\nNo file was written.\n"
     );
-    assert_eq!(snapshot(site.root()), before, "nothing was written");
+    assert_eq!(tree(site.root()), before, "nothing was written");
 
     let args = ["new", "Coupure du DNS", "--service", "dns", "--severity", "minor", "--start", "2024-10-02 09:00"];
-    assert_eq!(site.vigie(&args).code, Some(0), "a first post");
-    let written = snapshot(site.root());
-    let run = site.vigie(&args);
+    assert_eq!(site.run(args).code, Some(0), "a first post");
+    let written = tree(site.root());
+    let run = site.run(args);
     assert_eq!(run.code, Some(1), "the same post again");
-    let shown = site.root().join("content/2024/2024-10-02-coupure-du-dns.md");
     assert_eq!(
         run.stderr,
-        format!(
-            "content/2024/2024-10-02-coupure-du-dns.md: error: this file already exists; vigie new never overwrites a post\n  help: to add to it, run vigie update {} --status … \"…\"; for another incident the same day, give it another title\nNo file was written.\n",
-            shown.display()
-        )
+        "content/2024/2024-10-02-coupure-du-dns.md: error: this file already exists; vigie new never overwrites a post\n  help: to add to it, run vigie update [ROOT]/content/2024/2024-10-02-coupure-du-dns.md --status … \"…\"; for another incident the same day, give it another title\nNo file was written.\n"
     );
-    assert_eq!(snapshot(site.root()), written, "the existing file is untouched");
+    assert_eq!(tree(site.root()), written, "the existing file is untouched");
 }
 
 /// Runs the update test on one variant of the hand-formatted post.
 fn update_keeps_every_other_byte(variant: &str, crlf: bool) {
-    let site = TestSite::new("authoring/site");
+    let site = FixtureSite::copy("authoring/site");
     let original = fixture(variant);
     site.write(POST, std::str::from_utf8(&original).expect("UTF-8 fixture"));
-    site.build_ok(&[]);
+    site.build();
     let title = "Résolution DNS perturbée";
-    assert_eq!(updated_of(&feed(&site, "services/dns/atom.xml"), title), "2024-11-19T22:40:00+00:00", "{variant}");
+    assert_eq!(updated_of(&site.feed("services/dns/atom.xml"), title), "2024-11-19T22:40:00+00:00", "{variant}");
 
-    let run = site.vigie(&[
+    let run = site.run([
         "update",
         POST,
         "--status",
@@ -175,11 +161,11 @@ fn update_keeps_every_other_byte(variant: &str, crlf: bool) {
     if crlf {
         assert_eq!(original, format!("\u{feff}{}", lf.replace('\n', "\r\n")).into_bytes(), "CRLF fixture = LF one");
     }
-    let after = String::from_utf8(read_bytes(&site, POST)).expect("UTF-8");
+    let after = site.source(POST);
     assert_eq!(after, expected, "{variant}: only the end and the new update were added");
 
-    site.build_ok(&[]);
-    let dns = feed(&site, "services/dns/atom.xml");
+    site.build();
+    let dns = site.feed("services/dns/atom.xml");
     assert_eq!(updated_of(&dns, title), "2024-11-20T08:30:00+00:00", "{variant}: the feed's updated moved");
     let page = site.page("2024/11/19/resolution-dns-perturbee/index.html");
     assert_eq!(attrs(&page, ".facts time", "datetime")[1], "2024-11-20T09:30:00+01:00", "{variant}: end shown");
@@ -198,19 +184,19 @@ fn update_keeps_crlf_and_bom() {
 #[cfg(unix)]
 #[test]
 fn update_edits_the_post_a_symbolic_link_points_to_and_keeps_the_link() {
-    let site = TestSite::new("authoring/site");
+    let site = FixtureSite::copy("authoring/site");
     let original = String::from_utf8(fixture("posts/hand-formatted.md")).expect("UTF-8 fixture");
     site.write("archives/dns.md", &original);
-    let link = site.root().join(POST);
+    let link = site.path(POST);
     std::fs::create_dir_all(link.parent().expect("parent")).expect("mkdir");
-    std::os::unix::fs::symlink(site.root().join("archives/dns.md"), &link).expect("symlink");
-    let run = site.vigie(&["update", POST, "--status", "resolved", "Réparé.", "--at", "2024-11-20 09:30"]);
+    std::os::unix::fs::symlink(site.path("archives/dns.md"), &link).expect("symlink");
+    let run = site.run(["update", POST, "--status", "resolved", "Réparé.", "--at", "2024-11-20 09:30"]);
     assert_eq!(run.code, Some(0), "vigie update failed:\n{}", run.stderr);
     let meta = std::fs::symlink_metadata(&link).expect("the link is still there");
     assert!(meta.file_type().is_symlink(), "the link was replaced by a plain file");
-    let target = String::from_utf8(read_bytes(&site, "archives/dns.md")).expect("UTF-8");
+    let target = site.source("archives/dns.md");
     assert!(target.contains("text = \"Réparé.\""), "the post the link points to was not updated:\n{target}");
-    let leftovers: Vec<_> = std::fs::read_dir(site.root().join("archives"))
+    let leftovers: Vec<_> = std::fs::read_dir(site.path("archives"))
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -221,10 +207,10 @@ fn update_edits_the_post_a_symbolic_link_points_to_and_keeps_the_link() {
 
 #[test]
 fn update_refuses_what_the_build_refuses_and_leaves_the_file() {
-    let site = TestSite::new("authoring/site");
+    let site = FixtureSite::copy("authoring/site");
     site.write(POST, std::str::from_utf8(&fixture("posts/hand-formatted.md")).expect("UTF-8"));
-    let before = snapshot(site.root());
-    let run = site.vigie(&["update", POST, "--status", "monitoring", "Surveillance.", "--at", "2024-11-19 23:00"]);
+    let before = tree(site.root());
+    let run = site.run(["update", POST, "--status", "monitoring", "Surveillance.", "--at", "2024-11-19 23:00"]);
     assert_eq!(run.code, Some(1), "an update earlier than the last one");
     assert_eq!(
         run.stderr,
@@ -232,26 +218,26 @@ fn update_refuses_what_the_build_refuses_and_leaves_the_file() {
             "{POST}:27:6: error: this update (2024-11-19T23:00:00+01:00) is earlier than the one before it (2024-11-19T23:40:00+01:00)\n  help: list [[updates]] in time order, oldest first\n{POST} was left unchanged.\n"
         )
     );
-    let run = site.vigie(&["update", POST, "--status", "completed", "Fini."]);
+    let run = site.run(["update", POST, "--status", "completed", "Fini."]);
     assert_eq!(run.code, Some(1), "a maintenance status on an incident");
     assert!(
         run.stderr.starts_with(&format!("{POST}:29:10: error: status \"completed\" is not used for a incident\n")),
         "{}",
         run.stderr
     );
-    assert_eq!(snapshot(site.root()), before, "the file is untouched");
+    assert_eq!(tree(site.root()), before, "the file is untouched");
 
-    let run = site.vigie(&["update", POST, "--status", "monitoring", "Un correctif est en place."]);
+    let run = site.run(["update", POST, "--status", "monitoring", "Un correctif est en place."]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.contains("at 2024-11-20T13:00:00+01:00"), "stamped now: {}", run.stderr);
-    let text = String::from_utf8(read_bytes(&site, POST)).expect("UTF-8");
+    let text = site.source(POST);
     assert!(!text.contains("end = "), "only resolved or completed sets the end");
 }
 
 #[test]
 fn check_finds_each_warning_with_its_place() {
-    let site = TestSite::new("authoring/check");
-    let run = site.vigie(&["check"]);
+    let site = FixtureSite::copy("authoring/check");
+    let run = site.run(["check"]);
     assert_eq!(run.code, Some(0), "warnings alone pass:\n{}", run.stderr);
     let expected = [
         "content/2024/liens.md:11:8: warning: link to an incident page that does not exist: https://example.fr/incidents/2024/10/01/panne-fantome/",
@@ -273,9 +259,9 @@ fn check_finds_each_warning_with_its_place() {
     assert_eq!(run.stderr, "Check found 0 errors, 7 warnings.\n");
     assert!(!site.public().exists(), "check writes nothing");
 
-    assert_eq!(site.vigie(&["check", "--deny-warnings"]).code, Some(2), "--deny-warnings fails on warnings");
+    assert_eq!(site.run(["check", "--deny-warnings"]).code, Some(2), "--deny-warnings fails on warnings");
 
-    let run = site.vigie(&["check", "--format", "json"]);
+    let run = site.run(["check", "--format", "json"]);
     assert_eq!(run.code, Some(0));
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     let items = json.as_array().expect("an array");
@@ -296,18 +282,18 @@ fn check_finds_each_warning_with_its_place() {
 
 #[test]
 fn check_fails_on_build_errors() {
-    let site = TestSite::new("authoring/check");
+    let site = FixtureSite::copy("authoring/check");
     site.write(
         "content/2024/erreur.md",
         "+++\ntitle = \"Panne\"\nstart = 2024-11-18T10:00:00+01:00\nservices = [\"mial\"]\nseverity = \"minor\"\n+++\n\nTexte.\n",
     );
-    let run = site.vigie(&["check", "--format", "json"]);
+    let run = site.run(["check", "--format", "json"]);
     assert_eq!(run.code, Some(1));
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(json[0]["path"], "content/2024/erreur.md");
     assert_eq!(json[0]["level"], "error");
     assert_eq!(json[0]["message"], "unknown service \"mial\"");
-    let run = site.vigie(&["check"]);
+    let run = site.run(["check"]);
     assert_eq!(run.code, Some(1));
     assert!(
         run.stdout.starts_with(
@@ -321,13 +307,13 @@ fn check_fails_on_build_errors() {
 
 #[test]
 fn check_fails_on_template_errors() {
-    let site = TestSite::new("authoring/check");
+    let site = FixtureSite::copy("authoring/check");
     site.write("templates/index.html", "<!DOCTYPE html>\n<p>{{ incidents | length }</p>\n");
-    let run = site.vigie(&["check"]);
+    let run = site.run(["check"]);
     assert_eq!(run.code, Some(1));
     assert!(run.stdout.starts_with("templates/index.html:2:26: error: invalid template: "), "{}", run.stdout);
     assert_eq!(run.stderr, "Check found 1 error, 0 warnings.\n");
-    let run = site.vigie(&["check", "--format", "json"]);
+    let run = site.run(["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     let finding = &json[0];
     assert_eq!(
@@ -339,10 +325,10 @@ fn check_fails_on_template_errors() {
 
 #[test]
 fn check_gives_build_errors_field_by_field_in_json() {
-    let site = TestSite::new("authoring/check");
-    let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
-    site.write("site.toml", &config.replacen("language = \"fr\"", "language = \"fr\"\ntheme = \"absent\"", 1));
-    let run = site.vigie(&["check", "--format", "json"]);
+    let site = FixtureSite::copy("authoring/check");
+    let config = site.source("site.toml");
+    site.write("site.toml", config.replacen("language = \"fr\"", "language = \"fr\"\ntheme = \"absent\"", 1));
+    let run = site.run(["check", "--format", "json"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     assert_eq!(
@@ -359,7 +345,7 @@ fn check_gives_build_errors_field_by_field_in_json() {
     );
     site.write("site.toml", &config);
     site.write("templates/404.html", "<!DOCTYPE html>\n<p>{{ nope.x }}</p>\n");
-    let run = site.vigie(&["check", "--format", "json"]);
+    let run = site.run(["check", "--format", "json"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     let finding = &json[0];
@@ -383,16 +369,7 @@ fn check_gives_build_errors_field_by_field_in_json() {
 
 #[test]
 fn check_is_silent_on_the_example_archive() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["check", "--root", root, "--deny-warnings"])
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .output()
-        .expect("run vigie");
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert_eq!(
-        (out.status.code(), stdout.as_ref(), stderr.as_ref()),
-        (Some(0), "", ""),
-        "the example archive is clean"
-    );
+    let site = FixtureSite::example();
+    let run = site.run(["check", "--deny-warnings"]);
+    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (Some(0), "", ""), "the example archive is clean");
 }

@@ -13,10 +13,10 @@
 //! opening `+++` is line 1) and columns count characters; each pinned
 //! position was checked by hand against its fixture.
 
-use std::collections::BTreeMap;
+mod common;
+
+use common::{FixtureSite, Run, Tree};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use tempfile::TempDir;
 
 /// The folders under `tests/fixtures/bad/` besides `base`, one per case;
 /// `every_fixture_folder_is_used` keeps this list and the disk in step.
@@ -51,103 +51,39 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad")
 }
 
-/// Every regular file under `dir`, by path relative to `dir`.
-fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                walk(base, &path, files);
-            } else {
-                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                let rel = path.strip_prefix(base).expect("path under base").to_path_buf();
-                files.insert(rel, bytes);
-            }
-        }
-    }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files);
-    files
+/// A copy of the base site, built once, and the output that build wrote:
+/// what every failed build after it must leave byte for byte.
+struct Case {
+    site: FixtureSite,
+    before: Tree,
 }
 
-/// Copies every file of `from` into `to`, replacing files of the same path.
-fn copy_tree(from: &Path, to: &Path) {
-    for (rel, bytes) in read_tree(from) {
-        let dest = to.join(&rel);
-        std::fs::create_dir_all(dest.parent().expect("file has a parent")).expect("create folder");
-        std::fs::write(&dest, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
-    }
-}
-
-/// A copy of the base site, already built once, with its output snapshotted.
-struct TestSite {
-    case: &'static str,
-    dir: TempDir,
-    before: BTreeMap<PathBuf, Vec<u8>>,
-}
-
-impl TestSite {
-    /// Copies the base site for `case`, builds it and snapshots `public/`.
+impl Case {
+    /// The base site, built once, for a case whose files the test writes itself.
     #[track_caller]
-    fn new(case: &'static str) -> TestSite {
-        let dir = tempfile::tempdir().expect("create a temporary folder");
-        copy_tree(&fixtures().join("base"), dir.path());
-        let mut site = TestSite { case, dir, before: BTreeMap::new() };
-        let first = site.run();
-        assert!(
-            first.status.success(),
-            "[{case}] the base site must build before the case is applied\n--- stderr ---\n{}",
-            String::from_utf8_lossy(&first.stderr)
-        );
-        site.before = read_tree(&site.public());
-        assert!(
-            site.before.contains_key(Path::new("index.html")),
-            "[{case}] the base build wrote no index.html: {:?}",
-            site.before.keys().collect::<Vec<_>>()
-        );
-        site
+    fn new(case: &str) -> Case {
+        Case::built(FixtureSite::copy("bad/base").labelled(case))
     }
 
-    /// The base site with `tests/fixtures/bad/<case>/` laid over it.
+    /// The base site, built once, with `tests/fixtures/bad/<case>/` laid over it.
     #[track_caller]
-    fn with_fixture(case: &'static str) -> TestSite {
+    fn with_fixture(case: &str) -> Case {
         assert!(FIXTURE_CASES.contains(&case), "[{case}] add the case to FIXTURE_CASES");
-        let site = TestSite::new(case);
-        let overlay = fixtures().join(case);
-        assert!(overlay.is_dir(), "[{case}] missing fixture folder {}", overlay.display());
-        copy_tree(&overlay, site.root());
-        site
+        let Case { site, before } = Case::built(FixtureSite::copy("bad/base"));
+        Case { site: site.overlay(&format!("bad/{case}")), before }
     }
 
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn public(&self) -> PathBuf {
-        self.root().join("public")
-    }
-
-    /// Writes a file of the site (path relative to the site root).
-    fn write(&self, rel: &str, bytes: &[u8]) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().expect("file has a parent")).expect("create folder");
-        std::fs::write(&path, bytes).expect("write file");
-    }
-
-    /// Deletes a file of the site (path relative to the site root).
-    fn remove(&self, rel: &str) {
-        std::fs::remove_file(self.root().join(rel)).expect("remove file");
-    }
-
-    fn run(&self) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("build")
-            .arg("--root")
-            .arg(self.root())
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .output()
-            .expect("run vigie")
+    #[track_caller]
+    fn built(site: FixtureSite) -> Case {
+        let first = site.run(["build"]);
+        if first.code != Some(0) {
+            first.fail("the base site must build before the case is applied");
+        }
+        let before = site.output();
+        if !before.contains_key("index.html") {
+            first.fail(&format!("the base build wrote no index.html: {:?}", before.keys().collect::<Vec<_>>()));
+        }
+        Case { site, before }
     }
 
     /// Builds again and checks that the build failed cleanly: exit status
@@ -163,15 +99,12 @@ impl TestSite {
         run
     }
 
-    /// [`TestSite::build_fails`] without counting the `error:` lines, for
+    /// [`Case::build_fails`] without counting the `error:` lines, for
     /// failures not reported in the `path:line:col: error:` form.
     #[track_caller]
     fn build_fails_unlocated(&self, errors: usize) -> Run {
-        let output = self.run();
-        let run = Run { case: self.case, stderr: String::from_utf8_lossy(&output.stderr).into_owned() };
-        if output.status.code() != Some(1) {
-            run.fail(&format!("expected exit status 1, got {:?}", output.status));
-        }
+        let run = self.site.run(["build"]);
+        run.failed();
         let summary = format!(
             "Build failed: {errors} error{}; the previous output was left untouched.",
             if errors == 1 { "" } else { "s" }
@@ -186,10 +119,9 @@ impl TestSite {
     /// Builds again and checks that the build succeeded.
     #[track_caller]
     fn build_succeeds(&self) -> Run {
-        let output = self.run();
-        let run = Run { case: self.case, stderr: String::from_utf8_lossy(&output.stderr).into_owned() };
-        if !output.status.success() {
-            run.fail(&format!("expected success, got {:?}", output.status));
+        let run = self.site.run(["build"]);
+        if run.code != Some(0) {
+            run.fail(&format!("expected success, got exit status {:?}", run.code));
         }
         if run.lines().any(|l| l.contains(": error: ")) {
             run.fail("a successful build printed an error line");
@@ -199,10 +131,10 @@ impl TestSite {
 
     #[track_caller]
     fn assert_output_untouched(&self, run: &Run) {
-        if !self.public().is_dir() {
+        if !self.site.public().is_dir() {
             run.fail("public/ is gone after a failed build");
         }
-        let after = read_tree(&self.public());
+        let after = self.site.output();
         if after != self.before {
             let changed: Vec<_> = self
                 .before
@@ -214,7 +146,7 @@ impl TestSite {
                 .collect();
             run.fail(&format!("public/ changed after a failed build; files that differ: {changed:?}"));
         }
-        let entries = std::fs::read_dir(self.root()).expect("list the site root");
+        let entries = std::fs::read_dir(self.site.root()).expect("list the site root");
         let leftovers: Vec<String> = entries
             .map(|e| e.expect("directory entry").file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains("vigie-new"))
@@ -224,78 +156,12 @@ impl TestSite {
         }
     }
 
-    /// The HTML of an output page (path relative to `public/`).
-    #[track_caller]
-    fn page(&self, rel: &str) -> String {
-        let path = self.public().join(rel);
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("[{}] expected page {}: {e}", self.case, path.display()))
-    }
-
-    /// The text of the first `<h1>` of an output page.
+    /// The text of the first `<h1>` of an output page, as it is (empty if none).
     #[track_caller]
     fn heading(&self, rel: &str) -> String {
-        let html = scraper::Html::parse_document(&self.page(rel));
         let h1 = scraper::Selector::parse("h1").expect("valid selector");
-        let heading = html.select(&h1).next();
-        heading.map(|h| h.text().collect::<String>()).unwrap_or_default()
-    }
-}
-
-/// What a build printed on stderr.
-struct Run {
-    case: &'static str,
-    stderr: String,
-}
-
-impl Run {
-    #[track_caller]
-    fn fail(&self, what: &str) -> ! {
-        panic!("[{}] {what}\n--- stderr ---\n{}--- end of stderr ---", self.case, self.stderr)
-    }
-
-    fn lines(&self) -> impl Iterator<Item = &str> {
-        self.stderr.lines()
-    }
-
-    /// Checks that `line` is a whole line of stderr and returns the line after it.
-    #[track_caller]
-    fn line_then_next(&self, line: &str) -> Option<&str> {
-        let lines: Vec<&str> = self.lines().collect();
-        match lines.iter().position(|l| *l == line) {
-            Some(i) => lines.get(i + 1).copied(),
-            None => self.fail(&format!("missing the exact line\n    {line}")),
-        }
-    }
-
-    /// Checks that `line` is a whole line of stderr, immediately followed by
-    /// a `  help: …` line, and returns the text of the hint.
-    #[track_caller]
-    fn finding(&self, line: &str) -> &str {
-        match self.line_then_next(line).and_then(|next| next.strip_prefix("  help: ")) {
-            Some(hint) if !hint.trim().is_empty() => hint,
-            _ => self.fail(&format!("no `  help:` line right after\n    {line}")),
-        }
-    }
-
-    /// Like [`Run::finding`] for a line known only by its start.
-    #[track_caller]
-    fn finding_starting_with(&self, prefix: &str) -> &str {
-        let lines: Vec<&str> = self.lines().collect();
-        let Some(i) = lines.iter().position(|l| l.starts_with(prefix)) else {
-            self.fail(&format!("no line starts with\n    {prefix}"))
-        };
-        match lines.get(i + 1).and_then(|next| next.strip_prefix("  help: ")) {
-            Some(hint) if !hint.trim().is_empty() => hint,
-            _ => self.fail(&format!("no `  help:` line right after\n    {}", lines[i])),
-        }
-    }
-
-    #[track_caller]
-    fn assert_hint_contains(&self, hint: &str, wanted: &str) {
-        if !hint.contains(wanted) {
-            self.fail(&format!("the hint {hint:?} should contain {wanted:?}"));
-        }
+        let heading = self.site.page(rel).select(&h1).next().map(|h| h.text().collect::<String>());
+        heading.unwrap_or_default()
     }
 }
 
@@ -318,12 +184,12 @@ fn every_fixture_folder_is_used() {
 
 #[test]
 fn base_site_builds_without_warnings() {
-    let site = TestSite::new("base");
-    let run = site.build_succeeds();
+    let case = Case::new("base");
+    let run = case.build_succeeds();
     if run.lines().any(|l| l.contains(": warning: ")) {
         run.fail("the base site must build without warnings");
     }
-    assert_eq!(site.heading("2023/05/14/panne-de-la-messagerie/index.html"), "Panne de la messagerie");
+    assert_eq!(case.heading("2023/05/14/panne-de-la-messagerie/index.html"), "Panne de la messagerie");
 }
 
 // ---------------------------------------------------------------------------
@@ -332,46 +198,46 @@ fn base_site_builds_without_warnings() {
 
 #[test]
 fn invalid_toml_syntax() {
-    let site = TestSite::with_fixture("invalid_toml");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("invalid_toml");
+    let run = case.build_fails(1);
     // Line 5 is `severity = major`: the bare word starts at column 12.
     run.line_then_next("content/2024/panne.md:5:12: error: string values must be quoted, expected literal string");
 }
 
 #[test]
 fn invalid_toml_syntax_has_help() {
-    let site = TestSite::with_fixture("invalid_toml");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("invalid_toml");
+    let run = case.build_fails(1);
     run.finding("content/2024/panne.md:5:12: error: string values must be quoted, expected literal string");
 }
 
 #[test]
 fn missing_opening_fence() {
-    let site = TestSite::with_fixture("no_opening_fence");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("no_opening_fence");
+    let run = case.build_fails(1);
     let hint = run.finding("content/2024/panne.md:1:1: error: the file does not start with front matter");
     run.assert_hint_contains(hint, "+++");
 }
 
 #[test]
 fn missing_closing_fence() {
-    let site = TestSite::with_fixture("no_closing_fence");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("no_closing_fence");
+    let run = case.build_fails(1);
     let hint = run.finding("content/2024/panne.md:1:1: error: the front matter opened here is never closed");
     run.assert_hint_contains(hint, "+++");
 }
 
 #[test]
 fn empty_file() {
-    let site = TestSite::with_fixture("empty_file");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("empty_file");
+    let run = case.build_fails(1);
     run.finding("content/2024/vide.md:1:1: error: the file does not start with front matter");
 }
 
 #[test]
 fn missing_title() {
-    let site = TestSite::with_fixture("missing_title");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("missing_title");
+    let run = case.build_fails(1);
     // A missing field is reported at the start of the front matter (line 2).
     let hint = run.finding("content/2024/panne.md:2:1: error: missing field `title`");
     run.assert_hint_contains(hint, "title = ");
@@ -379,16 +245,16 @@ fn missing_title() {
 
 #[test]
 fn missing_start() {
-    let site = TestSite::with_fixture("missing_start");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("missing_start");
+    let run = case.build_fails(1);
     let hint = run.finding("content/2024/panne.md:2:1: error: missing field `start`");
     run.assert_hint_contains(hint, "start = ");
 }
 
 #[test]
 fn unknown_field_suggests_the_right_one() {
-    let site = TestSite::with_fixture("unknown_field");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("unknown_field");
+    let run = case.build_fails(1);
     // `titel` opens line 2; the allowed keys are listed in the hint.
     let hint = run.finding("content/2024/panne.md:2:1: error: unknown field `titel`");
     run.assert_hint_contains(hint, "did you mean `title`?");
@@ -397,42 +263,42 @@ fn unknown_field_suggests_the_right_one() {
 
 #[test]
 fn not_utf8() {
-    let site = TestSite::new("not_utf8");
+    let case = Case::new("not_utf8");
     // Line 2 is `title = "Panne d'<E9>lectricit<E9>"` in Latin-1: the first
     // bad byte is the 18th character of the line.
-    site.write(
+    case.site.write(
         "content/2024/panne.md",
         b"+++\ntitle = \"Panne d'\xE9lectricit\xE9\"\nstart = 2024-05-14T09:10:00+02:00\nservices = [\"mail\"]\nseverity = \"major\"\n+++\n",
     );
-    let run = site.build_fails(1);
+    let run = case.build_fails(1);
     let hint = run.finding("content/2024/panne.md:2:18: error: the file is not valid UTF-8 text");
     run.assert_hint_contains(hint, "UTF-8");
 }
 
 #[test]
 fn not_utf8_column_counts_characters() {
-    let site = TestSite::new("not_utf8_after_accents");
+    let case = Case::new("not_utf8_after_accents");
     // `title = "Panne déjà vue <E9>"`: é and à are valid two-byte UTF-8, the
     // bad byte is the 25th character of line 2 (but the 27th byte).
-    site.write(
+    case.site.write(
         "content/2024/panne.md",
         b"+++\ntitle = \"Panne d\xC3\xA9j\xC3\xA0 vue \xE9\"\nstart = 2024-05-14T09:10:00+02:00\nservices = [\"mail\"]\nseverity = \"major\"\n+++\n",
     );
-    let run = site.build_fails(1);
+    let run = case.build_fails(1);
     run.finding("content/2024/panne.md:2:25: error: the file is not valid UTF-8 text");
 }
 
 #[test]
 fn crlf_and_bom_errors_keep_their_positions() {
-    let site = TestSite::new("crlf_bom_error");
+    let case = Case::new("crlf_bom_error");
     // Same layout as the `unknown_service` fixture, with a BOM and CRLF.
-    site.write(
+    case.site.write(
         "content/2024/panne.md",
         "\u{feff}+++\r\ntitle = \"Panne de la messagerie\"\r\nstart = 2024-05-14T09:10:00+02:00\r\n\
          services = [\"web\", \"mial\"]\r\nseverity = \"major\"\r\n+++\r\n\r\nTexte.\r\n"
             .as_bytes(),
     );
-    let run = site.build_fails(1);
+    let run = case.build_fails(1);
     let hint = run.finding("content/2024/panne.md:4:20: error: unknown service \"mial\"");
     run.assert_hint_contains(hint, "did you mean \"mail\"?");
 }
@@ -443,8 +309,8 @@ fn crlf_and_bom_errors_keep_their_positions() {
 
 #[test]
 fn unknown_service_suggests_mail() {
-    let site = TestSite::with_fixture("unknown_service");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("unknown_service");
+    let run = case.build_fails(1);
     // Line 4 is `services = ["web", "mial"]`: the second string opens at column 20.
     let hint = run.finding("content/2024/panne.md:4:20: error: unknown service \"mial\"");
     run.assert_hint_contains(hint, "did you mean \"mail\"?");
@@ -452,8 +318,8 @@ fn unknown_service_suggests_mail() {
 
 #[test]
 fn end_before_start() {
-    let site = TestSite::with_fixture("end_before_start");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("end_before_start");
+    let run = case.build_fails(1);
     run.finding(
         "content/2024/panne.md:4:7: error: the end (2024-05-14T08:10:00+02:00) is before the start \
          (2024-05-14T09:10:00+02:00)",
@@ -462,8 +328,8 @@ fn end_before_start() {
 
 #[test]
 fn updates_out_of_order() {
-    let site = TestSite::with_fixture("updates_out_of_order");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("updates_out_of_order");
+    let run = case.build_fails(1);
     // The second [[updates]] has its `at` on line 13, value at column 6.
     let hint = run.finding(
         "content/2024/panne.md:13:6: error: this update (2024-05-14T09:20:00+02:00) is earlier than the one \
@@ -474,8 +340,8 @@ fn updates_out_of_order() {
 
 #[test]
 fn update_before_start() {
-    let site = TestSite::with_fixture("update_before_start");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("update_before_start");
+    let run = case.build_fails(1);
     run.finding(
         "content/2024/panne.md:9:6: error: this update (2024-05-13T09:20:00+02:00) is before the start \
          (2024-05-14T09:10:00+02:00)",
@@ -484,23 +350,23 @@ fn update_before_start() {
 
 #[test]
 fn invalid_date() {
-    let site = TestSite::with_fixture("invalid_date");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("invalid_date");
+    let run = case.build_fails(1);
     // `start = 2024-02-30T09:10:00` on line 3, value at column 9.
     run.line_then_next("content/2024/panne.md:3:9: error: invalid date, expected day between 01 and 29");
 }
 
 #[test]
 fn invalid_date_has_help() {
-    let site = TestSite::with_fixture("invalid_date");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("invalid_date");
+    let run = case.build_fails(1);
     run.finding("content/2024/panne.md:3:9: error: invalid date, expected day between 01 and 29");
 }
 
 #[test]
 fn local_time_skipped_by_dst() {
-    let site = TestSite::with_fixture("dst_gap");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("dst_gap");
+    let run = case.build_fails(1);
     let hint = run.finding(
         "content/2024/panne.md:3:9: error: 2024-03-31T02:30:00 does not exist in Europe/Paris: clocks skip \
          that hour (daylight saving time)",
@@ -510,8 +376,8 @@ fn local_time_skipped_by_dst() {
 
 #[test]
 fn resolved_update_without_end() {
-    let site = TestSite::with_fixture("resolved_without_end");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("resolved_without_end");
+    let run = case.build_fails(1);
     // The `status = "resolved"` of the second update is on line 13, value at column 10.
     let hint = run
         .finding("content/2024/panne.md:13:10: error: the update says \"resolved\" but the front matter has no `end`");
@@ -520,8 +386,8 @@ fn resolved_update_without_end() {
 
 #[test]
 fn end_with_last_update_not_resolved() {
-    let site = TestSite::with_fixture("end_not_resolved");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("end_not_resolved");
+    let run = case.build_fails(1);
     let hint = run
         .finding("content/2024/panne.md:14:10: error: the incident has an `end` but its last update is \"monitoring\"");
     run.assert_hint_contains(hint, "status = \"resolved\"");
@@ -529,8 +395,8 @@ fn end_with_last_update_not_resolved() {
 
 #[test]
 fn end_in_dst_gap_is_one_error() {
-    let site = TestSite::with_fixture("end_in_dst_gap");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("end_in_dst_gap");
+    let run = case.build_fails(1);
     // Line 4 is `end = 2024-03-31T02:30:00`, value at column 7.
     run.finding(
         "content/2024/panne.md:4:7: error: 2024-03-31T02:30:00 does not exist in Europe/Paris: clocks skip \
@@ -540,8 +406,8 @@ fn end_in_dst_gap_is_one_error() {
 
 #[test]
 fn duplicate_url_names_both_files() {
-    let site = TestSite::with_fixture("duplicate_url");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("duplicate_url");
+    let run = case.build_fails(1);
     let hint = run.finding(
         "content/2024/panne.md:1:1: error: this incident would have the same URL \
          /2024/05/14/panne-de-la-messagerie/ as content/2024/panne-bis.md",
@@ -551,9 +417,9 @@ fn duplicate_url_names_both_files() {
 
 #[test]
 fn all_errors_of_all_files_in_one_run() {
-    let site = TestSite::with_fixture("multiple_errors");
+    let case = Case::with_fixture("multiple_errors");
     // panne.md: end before start and unknown service; coupure.md: skipped hour.
-    let run = site.build_fails(3);
+    let run = case.build_fails(3);
     run.finding(
         "content/2024/coupure.md:3:9: error: 2024-03-31T02:30:00 does not exist in Europe/Paris: clocks skip \
          that hour (daylight saving time)",
@@ -572,8 +438,8 @@ fn all_errors_of_all_files_in_one_run() {
 
 #[test]
 fn config_unknown_key_suggests_title() {
-    let site = TestSite::with_fixture("config_unknown_key");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("config_unknown_key");
+    let run = case.build_fails(1);
     let hint = run.finding("site.toml:2:1: error: unknown field `titel`");
     run.assert_hint_contains(hint, "did you mean `title`?");
     run.assert_hint_contains(hint, "`base_url`");
@@ -581,26 +447,25 @@ fn config_unknown_key_suggests_title() {
 
 #[test]
 fn config_missing() {
-    let site = TestSite::new("config_missing");
-    site.remove("site.toml");
-    let run = site.build_fails(1);
+    let case = Case::new("config_missing");
+    case.site.remove("site.toml");
+    let run = case.build_fails(1);
     // The whole file is concerned, so there is no line or column.
-    let prefix = format!("site.toml: error: cannot read {}: ", site.root().join("site.toml").display());
-    let hint = run.finding_starting_with(&prefix);
+    let hint = run.finding_starting_with("site.toml: error: cannot read [ROOT]/site.toml: ");
     run.assert_hint_contains(hint, "--root");
 }
 
 #[test]
 fn config_empty() {
-    let site = TestSite::with_fixture("config_empty");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("config_empty");
+    let run = case.build_fails(1);
     run.finding("site.toml:1:1: error: missing field `title`");
 }
 
 #[test]
 fn config_empty_hint_names_site_toml() {
-    let site = TestSite::with_fixture("config_empty");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("config_empty");
+    let run = case.build_fails(1);
     let hint = run.finding("site.toml:1:1: error: missing field `title`");
     if hint.contains("front matter") {
         run.fail("site.toml has no front matter: the hint should point at site.toml");
@@ -609,8 +474,8 @@ fn config_empty_hint_names_site_toml() {
 
 #[test]
 fn config_unknown_timezone() {
-    let site = TestSite::with_fixture("unknown_timezone");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("unknown_timezone");
+    let run = case.build_fails(1);
     // Line 6 is `timezone = "Europe/Pariss"`: the string opens at column 12.
     let hint = run.finding("site.toml:6:12: error: unknown time zone \"Europe/Pariss\"");
     run.assert_hint_contains(hint, "Europe/Paris");
@@ -618,8 +483,8 @@ fn config_unknown_timezone() {
 
 #[test]
 fn template_syntax_error_is_located() {
-    let site = TestSite::with_fixture("template_syntax");
-    let run = site.build_fails(1);
+    let case = Case::with_fixture("template_syntax");
+    let run = case.build_fails(1);
     // `<p>{{ incident.title }</p>` on line 5: the lone `}` is at column 22.
     let hint = run.finding_starting_with("templates/index.html:5:22: error: invalid template: ");
     run.assert_hint_contains(hint, "template syntax");
@@ -631,39 +496,73 @@ fn template_syntax_error_is_located() {
 
 #[test]
 fn front_matter_only_builds() {
-    let site = TestSite::with_fixture("front_matter_only");
-    site.build_succeeds();
-    assert_eq!(site.heading("2024/06/02/coupure-du-dns/index.html"), "Coupure du DNS");
+    let case = Case::with_fixture("front_matter_only");
+    case.build_succeeds();
+    assert_eq!(case.heading("2024/06/02/coupure-du-dns/index.html"), "Coupure du DNS");
 }
 
 #[test]
 fn crlf_and_bom_build() {
-    let site = TestSite::new("crlf_bom");
-    site.write(
+    let case = Case::new("crlf_bom");
+    case.site.write(
         "content/2024/coupure-dns.md",
         "\u{feff}+++\r\ntitle = \"Coupure du DNS\"\r\nstart = 2024-06-02T14:00:00+02:00\r\n\
          end = 2024-06-02T14:30:00+02:00\r\nservices = [\"dns\"]\r\nseverity = \"minor\"\r\n+++\r\n\r\n\
          Les serveurs de noms **ne répondaient plus**.\r\n"
             .as_bytes(),
     );
-    let run = site.build_succeeds();
+    let run = case.build_succeeds();
     if run.lines().any(|l| l.contains(": warning: ")) {
         run.fail("a clean CRLF file with a BOM must not warn");
     }
-    assert_eq!(site.heading("2024/06/02/coupure-du-dns/index.html"), "Coupure du DNS");
-    let page = site.page("2024/06/02/coupure-du-dns/index.html");
+    assert_eq!(case.heading("2024/06/02/coupure-du-dns/index.html"), "Coupure du DNS");
+    let page = case.site.read("2024/06/02/coupure-du-dns/index.html");
     assert!(page.contains("<strong>ne répondaient plus</strong>"), "the body is rendered:\n{page}");
     assert!(!page.contains('\u{feff}'), "the BOM must not reach the page");
 }
 
 #[test]
 fn ambiguous_local_time_builds_with_a_warning() {
-    let site = TestSite::with_fixture("dst_ambiguous");
-    let run = site.build_succeeds();
+    let case = Case::with_fixture("dst_ambiguous");
+    let run = case.build_succeeds();
     let hint = run.finding(
         "content/2024/panne.md:3:9: warning: 2024-10-27T02:30:00 happens twice in Europe/Paris (clocks go \
          back); the first one (+02:00) was taken",
     );
     run.assert_hint_contains(hint, "2024-10-27T02:30:00+01:00");
-    assert_eq!(site.heading("2024/10/27/panne-au-changement-d-heure/index.html"), "Panne au changement d'heure");
+    assert_eq!(case.heading("2024/10/27/panne-au-changement-d-heure/index.html"), "Panne au changement d'heure");
+}
+
+// ---------------------------------------------------------------------------
+// Whole reports, pinned as snapshots (tests/snapshots/bad_input__*.snap)
+// ---------------------------------------------------------------------------
+
+/// Pins the whole stderr of the failed build of `case` (site root as `[ROOT]`),
+/// after the checks of [`Case::build_fails`].
+#[track_caller]
+fn assert_report_snapshot(case: &'static str, errors: usize) {
+    let run = Case::with_fixture(case).build_fails(errors);
+    let description = format!(
+        "stderr of `vigie build` on tests/fixtures/bad/base/ with tests/fixtures/bad/{case}/ laid over it, \
+         SOURCE_DATE_EPOCH={}",
+        common::NOW
+    );
+    insta::with_settings!({ description => description, omit_expression => true }, {
+        insta::assert_snapshot!(format!("{case}_stderr"), common::exact("stderr", run.stderr.as_bytes()));
+    });
+}
+
+#[test]
+fn the_whole_report_of_errors_in_several_files() {
+    assert_report_snapshot("multiple_errors", 3);
+}
+
+#[test]
+fn the_whole_report_of_a_site_toml_error() {
+    assert_report_snapshot("unknown_timezone", 1);
+}
+
+#[test]
+fn the_whole_report_of_a_template_syntax_error() {
+    assert_report_snapshot("template_syntax", 1);
 }

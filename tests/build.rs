@@ -2,13 +2,12 @@
 
 mod common;
 
-use common::{attrs, snapshot, texts, TestSite};
-use std::path::Path;
+use common::{attrs, texts, FixtureSite};
 
 #[test]
 fn builds_every_page_kind() {
-    let site = TestSite::new("basic");
-    let run = site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    let run = site.build();
     assert!(run.stderr.contains("Built "), "summary line missing:\n{}", run.stderr);
     assert!(run.stdout.is_empty(), "stdout must stay clean: {}", run.stdout);
     for file in [
@@ -41,8 +40,8 @@ fn builds_every_page_kind() {
 
 #[test]
 fn home_shows_current_events_first_then_history_newest_first() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let home = site.page("index.html");
     let current = texts(&home, ".current .card-title");
     assert_eq!(current, ["Téléphonie IP perturbée", "Maintenance des routeurs"], "ongoing first, then upcoming");
@@ -55,8 +54,8 @@ fn home_shows_current_events_first_then_history_newest_first() {
 
 #[test]
 fn incident_page_has_facts_timeline_and_neighbours() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let page = site.page("2016/11/22/panne-de-la-messagerie/index.html");
     assert_eq!(texts(&page, "h1"), ["Panne de la messagerie"]);
     let badges = texts(&page, ".incident-header .badge");
@@ -86,8 +85,8 @@ fn incident_page_has_facts_timeline_and_neighbours() {
 
 #[test]
 fn a_summary_marked_in_the_body_is_shown_once_and_never_as_text() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
     assert_eq!(texts(&page, ".prose p"), ["Un redémarrage a suffi.", "Le serveur frontal ne répondait plus."]);
     assert!(texts(&page, ".lead").is_empty(), "the summary is the body's start: no second copy above the timeline");
@@ -103,8 +102,8 @@ fn a_summary_marked_in_the_body_is_shown_once_and_never_as_text() {
 
 #[test]
 fn local_times_use_paris_summer_time() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
     assert_eq!(attrs(&page, ".facts time", "datetime")[0], "2016-07-01T09:05:00+02:00");
     assert_eq!(texts(&page, ".facts dd")[0], "vendredi 1er juillet 2016 à 9 h 05");
@@ -113,8 +112,8 @@ fn local_times_use_paris_summer_time() {
 
 #[test]
 fn year_and_service_pages_count_and_sum_downtime() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let year = site.page("2016/index.html");
     assert_eq!(texts(&year, "h2"), ["novembre 2016", "juillet 2016"]);
     let stats = texts(&year, ".stats").join("");
@@ -135,9 +134,9 @@ fn year_and_service_pages_count_and_sum_downtime() {
 
 #[test]
 fn every_internal_link_stays_under_the_base_path_and_resolves() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
-    let files = snapshot(&site.public());
+    let site = FixtureSite::copy("basic");
+    site.build();
+    let files = site.output();
     for (rel, bytes) in &files {
         if !rel.ends_with(".html") {
             continue;
@@ -161,8 +160,8 @@ fn every_internal_link_stays_under_the_base_path_and_resolves() {
 
 #[test]
 fn pages_link_their_feeds_for_discovery() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let home = site.page("index.html");
     assert_eq!(attrs(&home, "link[rel=alternate][type='application/atom+xml']", "href"), ["/incidents/atom.xml"]);
     assert_eq!(attrs(&home, "link[rel=alternate][type='application/rss+xml']", "href"), ["/incidents/rss.xml"]);
@@ -173,8 +172,8 @@ fn pages_link_their_feeds_for_discovery() {
 
 #[test]
 fn hostile_text_is_escaped_everywhere() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let path = "2024/03/10/tom-jerry-script-alert-1-script-quoted-e/index.html";
     let page = site.page(path);
     assert_eq!(texts(&page, "h1"), ["Tom & Jerry <script>alert(1)</script> \"quoted\" ]]> 🚨 é"]);
@@ -190,29 +189,29 @@ fn hostile_text_is_escaped_everywhere() {
 
 #[test]
 fn drafts_only_with_the_flag() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     assert!(!site.public().join("2024/05/05/brouillon/index.html").exists(), "draft built without --drafts");
     assert!(!site.read("atom.xml").contains("Brouillon"), "draft in a feed");
-    site.build_ok(&["--drafts"]);
+    site.build_with(["--drafts"]);
     assert!(site.public().join("2024/05/05/brouillon/index.html").is_file(), "--drafts must build drafts");
 }
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
-    let first = snapshot(&site.public());
-    site.build_ok(&[]);
-    assert_eq!(first, snapshot(&site.public()));
+    let site = FixtureSite::copy("basic");
+    site.build();
+    let first = site.output();
+    site.build();
+    assert_eq!(first, site.output());
 }
 
 #[test]
 fn english_site() {
-    let site = TestSite::new("basic");
-    let toml = std::fs::read_to_string(site.root().join("site.toml")).expect("read");
-    site.write("site.toml", &format!("language = \"en\"\n{toml}"));
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    let toml = site.source("site.toml");
+    site.write("site.toml", format!("language = \"en\"\n{toml}"));
+    site.build();
     let page = site.page("2016/07/01/coupure-de-l-hebergement-web/index.html");
     assert_eq!(texts(&page, ".facts dd")[0], "Friday 1 July 2016 at 09:05 (UTC+02:00)");
     assert_eq!(attrs(&page, "html", "lang"), ["en"]);
@@ -221,49 +220,52 @@ fn english_site() {
 
 #[test]
 fn site_templates_override_the_theme() {
-    let site = TestSite::new("basic");
+    let site = FixtureSite::copy("basic");
     site.write(
         "templates/404.html",
         "{% extends \"base.html\" %}{% block content %}<h1>Perdu</h1>{% endblock content %}",
     );
-    site.build_ok(&[]);
+    site.build();
     assert_eq!(texts(&site.page("404.html"), "h1"), ["Perdu"]);
     assert_eq!(texts(&site.page("index.html"), "h1").len(), 1, "other templates still come from the theme");
 }
 
 #[test]
 fn a_site_robots_txt_in_static_replaces_the_generated_one() {
-    let site = TestSite::new("basic");
+    let site = FixtureSite::copy("basic");
     site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
-    site.build_ok(&[]);
+    site.build();
     assert_eq!(site.read("robots.txt"), "User-agent: *\nDisallow: /\n", "the site's own robots.txt was dropped");
-    assert!(site.read("sitemap.xml").contains("<urlset"), "the sitemap is still generated");
+    let locs: Vec<String> = site.sitemap().into_iter().map(|(loc, _)| loc).collect();
+    assert!(locs.contains(&"https://example.fr/incidents/".to_string()), "the sitemap is still generated: {locs:?}");
 }
 
 #[test]
 fn base_url_flag_moves_every_link() {
-    let site = TestSite::new("basic");
-    site.build_ok(&["--base-url", "http://127.0.0.1/status"]);
+    let site = FixtureSite::copy("basic");
+    site.build_with(["--base-url", "http://127.0.0.1/status"]);
     let home = site.page("index.html");
     let links = attrs(&home, "a[href]:not(.skip-link)", "href");
     assert!(links.iter().all(|h| h.starts_with("/status/")), "all links under /status/: {links:?}");
-    assert!(site.read("sitemap.xml").contains("<loc>http://127.0.0.1/status/2016/</loc>"));
+    let locs: Vec<String> = site.sitemap().into_iter().map(|(loc, _)| loc).collect();
+    assert!(locs.contains(&"http://127.0.0.1/status/2016/".to_string()), "the 2016 page in the sitemap: {locs:?}");
+    assert!(locs.iter().all(|l| l.starts_with("http://127.0.0.1/status/")), "all sitemap URLs moved: {locs:?}");
     assert!(site.read("robots.txt").contains("Sitemap: http://127.0.0.1/status/sitemap.xml"));
 }
 
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_create() {
-    let site = TestSite::new("basic");
+    let site = FixtureSite::copy("basic");
     site.write("docs/important.txt", "keep me");
-    let run = site.vigie(&["build", "--output", "docs"]);
+    let run = site.run(["build", "--output", "docs"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("not empty and was not created by vigie"), "{}", run.stderr);
-    assert_eq!(std::fs::read_to_string(site.root().join("docs/important.txt")).expect("kept"), "keep me");
+    assert_eq!(site.source("docs/important.txt"), "keep me", "the foreign folder is kept");
     for output in [".", "content", "content/x", "themes"] {
-        let run = site.vigie(&["build", "--output", output]);
+        let run = site.run(["build", "--output", output]);
         assert_eq!(run.code, Some(1), "--output {output} must be refused:\n{}", run.stderr);
     }
-    assert!(Path::new(&site.root().join("content/2016/panne-messagerie.md")).is_file(), "sources untouched");
+    assert!(site.path("content/2016/panne-messagerie.md").is_file(), "sources untouched");
 }
 
 /// A second build with no source changed renders and writes nothing and
@@ -271,24 +273,24 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
 /// size is still seen, and only the files whose bytes changed are written.
 #[test]
 fn a_rebuild_writes_only_what_a_changed_source_changes() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     let page = "2016/11/22/panne-de-la-messagerie/index.html";
     let modified =
         |rel: &str| std::fs::metadata(site.public().join(rel)).and_then(|m| m.modified()).expect("a built file");
     let (page_time, sitemap_time) = (modified(page), modified("sitemap.xml"));
     std::thread::sleep(std::time::Duration::from_millis(50));
 
-    let run = site.build_ok(&[]);
+    let run = site.build();
     assert!(run.stderr.contains("nothing written"), "a build with nothing changed rendered again:\n{}", run.stderr);
     assert_eq!(modified(page), page_time, "the no-op build touched the incident page");
 
     let post = "content/2016/panne-messagerie.md";
-    let text = std::fs::read_to_string(site.root().join(post)).expect("the fixture post");
+    let text = site.source(post);
     let edited = text.replace("Un disque défaillant.", "Un disque défectueux.");
     assert_eq!(edited.len(), text.len(), "the edit must keep the size, so that only the content and time tell");
     site.write(post, &edited);
-    let run = site.build_ok(&[]);
+    let run = site.build();
     assert!(!run.stderr.contains("nothing written"), "an edit of the same size went unseen:\n{}", run.stderr);
     assert!(site.read(page).contains("Un disque défectueux."), "the incident page shows the old text");
     assert_ne!(modified(page), page_time, "the changed page kept its old time");

@@ -2,13 +2,8 @@
 
 mod common;
 
-use common::TestSite;
+use common::FixtureSite;
 use feed_rs::model::Feed;
-
-fn parse(site: &TestSite, rel: &str) -> Feed {
-    let xml = site.read(rel);
-    feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}\n{xml}"))
-}
 
 fn titles(feed: &Feed) -> Vec<String> {
     feed.entries.iter().map(|e| e.title.as_ref().map(|t| t.content.clone()).unwrap_or_default()).collect()
@@ -16,10 +11,10 @@ fn titles(feed: &Feed) -> Vec<String> {
 
 #[test]
 fn global_feeds_list_entries_by_last_change_within_the_limit() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     for rel in ["atom.xml", "rss.xml"] {
-        let feed = parse(&site, rel);
+        let feed = site.feed(rel);
         assert_eq!(
             titles(&feed),
             [
@@ -38,20 +33,27 @@ fn global_feeds_list_entries_by_last_change_within_the_limit() {
         let ids: std::collections::HashSet<_> = feed.entries.iter().map(|e| e.id.clone()).collect();
         assert_eq!(ids.len(), feed.entries.len(), "{rel}: ids are unique");
     }
-    let atom = site.read("atom.xml");
-    assert!(atom.contains("<link href=\"https://example.fr/incidents/atom.xml\" rel=\"self\""), "atom self link");
-    let rss = site.read("rss.xml");
-    assert!(rss.contains("href=\"https://example.fr/incidents/rss.xml\" rel=\"self\""), "rss self link");
+    for (rel, kind) in [("atom.xml", "application/atom+xml"), ("rss.xml", "application/rss+xml")] {
+        let feed = site.feed(rel);
+        let own: Vec<_> = feed
+            .links
+            .iter()
+            .filter(|l| l.rel.as_deref() == Some("self"))
+            .map(|l| (l.href.as_str(), l.media_type.as_deref()))
+            .collect();
+        let url = format!("https://example.fr/incidents/{rel}");
+        assert_eq!(own, [(url.as_str(), Some(kind))], "{rel}: one self link, to itself, with its type");
+    }
 }
 
 #[test]
 fn service_feeds_hold_only_their_service() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
-    let voip = parse(&site, "services/voip/atom.xml");
+    let site = FixtureSite::copy("basic");
+    site.build();
+    let voip = site.feed("services/voip/atom.xml");
     assert_eq!(titles(&voip), ["[En cours] Téléphonie IP perturbée"]);
     assert_eq!(voip.title.map(|t| t.content), Some("Incidents & <tests> – Téléphonie IP".to_string()));
-    let web = parse(&site, "services/web/rss.xml");
+    let web = site.feed("services/web/rss.xml");
     assert_eq!(web.entries.len(), 3, "web has 3 published posts");
     let categories: Vec<_> = web.entries[2].categories.iter().map(|c| c.term.clone()).collect();
     assert!(categories.contains(&"Hébergement web".to_string()), "categories name services: {categories:?}");
@@ -59,21 +61,21 @@ fn service_feeds_hold_only_their_service() {
 
 #[test]
 fn a_service_without_incidents_gets_valid_empty_feeds() {
-    let site = TestSite::new("basic");
-    let toml = std::fs::read_to_string(site.root().join("site.toml")).expect("read");
-    site.write("site.toml", &format!("{toml}\n[services.dns]\nname = \"DNS\"\n"));
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    let toml = site.source("site.toml");
+    site.write("site.toml", format!("{toml}\n[services.dns]\nname = \"DNS\"\n"));
+    site.build();
     for rel in ["services/dns/atom.xml", "services/dns/rss.xml"] {
-        assert!(parse(&site, rel).entries.is_empty(), "{rel}");
+        assert!(site.feed(rel).entries.is_empty(), "{rel}");
     }
 }
 
 #[test]
 fn special_characters_survive_in_titles_and_content() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
+    let site = FixtureSite::copy("basic");
+    site.build();
     for rel in ["atom.xml", "rss.xml"] {
-        let feed = parse(&site, rel);
+        let feed = site.feed(rel);
         let entry = feed.entries.iter().find(|e| e.links[0].href.contains("/2024/03/10/")).expect("special entry");
         let body = entry
             .content
@@ -93,20 +95,20 @@ fn special_characters_survive_in_titles_and_content() {
 
 #[test]
 fn an_update_moves_updated_and_keeps_the_id() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
-    let before = parse(&site, "services/voip/atom.xml");
-    let path = site.root().join("content/2024/ongoing.md");
-    let text = std::fs::read_to_string(&path).expect("read");
+    let site = FixtureSite::copy("basic");
+    site.build();
+    let before = site.feed("services/voip/atom.xml");
+    let post = "content/2024/ongoing.md";
+    let text = site.source(post);
     let body_start = text.rfind("+++").expect("closing fence");
     let new_text = format!(
         "{}[[updates]]\nat = 2024-11-19T09:10:00+01:00\nstatus = \"identified\"\ntext = \"Cause trouvée.\"\n{}",
         &text[..body_start],
         &text[body_start..]
     );
-    std::fs::write(&path, new_text).expect("write");
-    site.build_ok(&[]);
-    let after = parse(&site, "services/voip/atom.xml");
+    site.write(post, new_text);
+    site.build();
+    let after = site.feed("services/voip/atom.xml");
     assert_eq!(before.entries[0].id, after.entries[0].id, "the id must not change");
     let (b, a) = (before.entries[0].updated.expect("updated"), after.entries[0].updated.expect("updated"));
     assert_eq!(b.to_rfc3339(), "2024-11-19T06:40:00+00:00");
@@ -116,22 +118,19 @@ fn an_update_moves_updated_and_keeps_the_id() {
         Some("2024-11-19T06:40:00+00:00".into()),
         "published is the start"
     );
-    let rss = parse(&site, "services/voip/rss.xml");
+    let rss = site.feed("services/voip/rss.xml");
     assert_eq!(rss.entries[0].id, after.entries[0].id, "RSS guid and Atom id agree");
 }
 
 #[test]
 fn title_edits_keep_the_id() {
-    let site = TestSite::new("basic");
-    site.build_ok(&[]);
-    let before = parse(&site, "services/voip/atom.xml").entries[0].id.clone();
-    let path = site.root().join("content/2024/ongoing.md");
-    let text = std::fs::read_to_string(&path)
-        .expect("read")
-        .replace("Téléphonie IP perturbée", "Téléphonie IP très perturbée");
-    std::fs::write(&path, text).expect("write");
-    site.build_ok(&[]);
-    let after = parse(&site, "services/voip/atom.xml");
+    let site = FixtureSite::copy("basic");
+    site.build();
+    let before = site.feed("services/voip/atom.xml").entries[0].id.clone();
+    let post = "content/2024/ongoing.md";
+    site.write(post, site.source(post).replace("Téléphonie IP perturbée", "Téléphonie IP très perturbée"));
+    site.build();
+    let after = site.feed("services/voip/atom.xml");
     assert_eq!(after.entries[0].id, before, "renaming an incident keeps its feed id");
     assert_eq!(before, "tag:example.fr,2024:2024/ongoing");
 }

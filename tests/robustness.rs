@@ -16,160 +16,19 @@
 mod common;
 mod invariants;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use common::{tree, FixtureSite};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Build time: 2024-11-20T12:00:00Z, as in the other whole-site tests.
-const NOW: &str = common::NOW;
-
-/// What a run of the binary gave.
-struct Run {
-    code: Option<i32>,
-    stderr: String,
+/// The small valid site of `tests/fixtures/bad/base/`.
+fn base() -> FixtureSite {
+    FixtureSite::copy("bad/base")
 }
 
-impl Run {
-    /// Checks the build failed cleanly (status 1, not a panic or a signal).
-    #[track_caller]
-    fn failed(&self) -> &Self {
-        assert_eq!(self.code, Some(1), "expected a clean failure (exit status 1)\n{}", self.stderr);
-        assert!(!self.stderr.contains("panicked"), "vigie panicked:\n{}", self.stderr);
-        self
-    }
-
-    /// Checks `line` is a whole line of stderr, followed by a `  help:` line.
-    #[track_caller]
-    fn has_finding(&self, line: &str) -> &Self {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        let Some(i) = lines.iter().position(|l| *l == line) else {
-            panic!("missing the line\n    {line}\n--- stderr ---\n{}", self.stderr)
-        };
-        let help = lines.get(i + 1).is_some_and(|l| l.starts_with("  help: "));
-        assert!(help, "no `  help:` line after\n    {line}\n--- stderr ---\n{}", self.stderr);
-        self
-    }
-
-    #[track_caller]
-    fn has_line_starting(&self, prefix: &str) -> &Self {
-        assert!(
-            self.stderr.lines().any(|l| l.starts_with(prefix)),
-            "no line starts with\n    {prefix}\n{}",
-            self.stderr
-        );
-        self
-    }
-}
-
-/// A site in a temporary folder: the base site, maybe with a case laid over it.
-struct Site {
-    dir: tempfile::TempDir,
-}
-
-impl Site {
-    /// The base site of `tests/fixtures/bad/base/`.
-    fn base() -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        common::copy_tree(&fixtures().join("bad/base"), dir.path());
-        Site { dir }
-    }
-
-    /// The base site with `tests/fixtures/robust/<case>/` laid over it.
-    fn with_case(case: &str) -> Site {
-        let site = Site::base();
-        let overlay = fixtures().join("robust").join(case);
-        assert!(overlay.is_dir(), "missing fixture {}", overlay.display());
-        common::copy_tree(&overlay, site.root());
-        site
-    }
-
-    /// A whole fixture site of `tests/fixtures/<name>/`.
-    fn fixture(name: &str) -> Site {
-        let dir = tempfile::tempdir().expect("temp dir");
-        common::copy_tree(&fixtures().join(name), dir.path());
-        Site { dir }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn public(&self) -> PathBuf {
-        self.root().join("public")
-    }
-
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, bytes).expect("write");
-    }
-
-    /// `vigie build --root <site> <extra>`, killed (and the test failed) after `limit`.
-    fn build_within(&self, extra: &[&str], limit: Duration) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-            .arg("build")
-            .arg("--root")
-            .arg(self.root())
-            .args(extra)
-            .env("SOURCE_DATE_EPOCH", NOW)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run vigie");
-        let mut stderr = child.stderr.take().expect("stderr");
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-            text
-        });
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait") {
-                break status;
-            }
-            if started.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("vigie build did not finish within {limit:?}: it hangs");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        Run { code: status.code(), stderr: reader.join().expect("stderr reader") }
-    }
-
-    fn build(&self) -> Run {
-        self.build_within(&[], Duration::from_secs(60))
-    }
-
-    #[track_caller]
-    fn build_ok(&self) -> Run {
-        let run = self.build();
-        assert_eq!(run.code, Some(0), "the build must succeed:\n{}", run.stderr);
-        run
-    }
-
-    fn read(&self, rel: &str) -> String {
-        let path = self.public().join(rel);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-    }
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Every file under `dir` (symbolic links not followed): relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.expect("walk");
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
-            files.insert(rel, std::fs::read(entry.path()).expect("read"));
-        }
-    }
-    files
+/// The base site with `tests/fixtures/robust/<case>/` laid over it.
+fn with_case(case: &str) -> FixtureSite {
+    base().overlay(&format!("robust/{case}"))
 }
 
 fn post(title: &str, start: &str) -> String {
@@ -191,15 +50,15 @@ const HOSTILE_MAIL_NAME: &str = "<script>alert('mail')</script>\"><img src=x one
 #[test]
 fn hostile_content_is_neutralised() {
     // One build, three outputs checked: pages, feeds, sitemap.
-    let site = Site::fixture("hostile");
-    site.build_ok();
+    let site = FixtureSite::copy("hostile");
+    site.build();
     hostile_pages_have_no_executable_markup(&site);
     hostile_feeds_parse_and_round_trip_the_text(&site);
     hostile_sitemap_has_only_clean_urls(&site);
 }
 
-fn hostile_pages_have_no_executable_markup(site: &Site) {
-    let files = tree(&site.public());
+fn hostile_pages_have_no_executable_markup(site: &FixtureSite) {
+    let files = site.output();
     let mut pages = 0;
     for (rel, bytes) in &files {
         let text = String::from_utf8(bytes.clone()).unwrap_or_default();
@@ -226,7 +85,7 @@ fn hostile_pages_have_no_executable_markup(site: &Site) {
     assert_eq!(common::texts(&home, "title"), vec![HOSTILE_SITE_TITLE.to_string()]);
 }
 
-fn hostile_feeds_parse_and_round_trip_the_text(site: &Site) {
+fn hostile_feeds_parse_and_round_trip_the_text(site: &FixtureSite) {
     for rel in ["atom.xml", "rss.xml", "services/mail/atom.xml", "services/mail/rss.xml", "services/web/rss.xml"] {
         let xml = site.read(rel);
         let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{rel} does not parse: {e}"));
@@ -265,7 +124,7 @@ fn hostile_feeds_parse_and_round_trip_the_text(site: &Site) {
     }
 }
 
-fn hostile_sitemap_has_only_clean_urls(site: &Site) {
+fn hostile_sitemap_has_only_clean_urls(site: &FixtureSite) {
     let xml = site.read("sitemap.xml");
     let doc = scraper::Html::parse_document(&xml);
     let locs = common::texts(&doc, "loc");
@@ -287,7 +146,7 @@ fn hostile_sitemap_has_only_clean_urls(site: &Site) {
 
 #[test]
 fn a_20_mb_post_builds() {
-    let site = Site::base();
+    let site = base();
     // A report with pasted logs: the usual reason for a huge post.
     let mut text = String::from(
         "+++\ntitle = \"Très long rapport\"\nstart = 2024-05-14T09:10:00+02:00\nend = 2024-05-14T11:40:00+02:00\n\
@@ -309,7 +168,7 @@ fn a_20_mb_post_builds() {
     }
     site.write("content/2024/rapport.md", &text);
     let started = Instant::now();
-    site.build_ok();
+    site.build();
     let page = site.read("2024/05/14/tres-long-rapport/index.html");
     assert!(page.len() > 20 * 1024 * 1024, "the whole post is on its page ({} bytes)", page.len());
     assert!(page.contains(&format!("<h2>Journal {section}</h2>")), "the last section is on the page");
@@ -320,8 +179,8 @@ fn a_20_mb_post_builds() {
 }
 
 /// Writes `n` small incidents into one folder, `content/tous/`.
-fn write_many(site: &Site, n: usize) {
-    let dir = site.root().join("content/tous");
+fn write_many(site: &FixtureSite, n: usize) {
+    let dir = site.path("content/tous");
     std::fs::create_dir_all(&dir).expect("mkdir");
     for i in 0..n {
         let day = i / 24;
@@ -343,7 +202,7 @@ fn ten_thousand_incidents_in_one_folder_load() {
     // The load and validation stage of a build, in-process: every file of a
     // 10 000-file folder is read, parsed and checked (the whole build is in
     // `ten_thousand_incidents_in_one_folder_build`, run by scripts/slow_tests.sh).
-    let site = Site::base();
+    let site = base();
     write_many(&site, 10_000);
     let config = vigie::config::SiteConfig::load(site.root()).expect("config");
     let started = Instant::now();
@@ -356,10 +215,10 @@ fn ten_thousand_incidents_in_one_folder_load() {
 #[test]
 #[ignore = "about 15 s in debug mode: run by scripts/slow_tests.sh in release mode"]
 fn ten_thousand_incidents_in_one_folder_build() {
-    let site = Site::base();
+    let site = base();
     write_many(&site, 10_000);
     let started = Instant::now();
-    let run = site.build_within(&[], Duration::from_secs(300));
+    let run = site.run_within(["build"], Duration::from_secs(300));
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.contains("from 10002 incidents"), "{}", run.stderr);
     assert!(site.public().join("2000/01/01/incident-0/index.html").is_file());
@@ -369,21 +228,26 @@ fn ten_thousand_incidents_in_one_folder_build() {
 
 #[test]
 fn sixty_folders_deep_builds() {
-    let site = Site::base();
+    let site = base();
     let deep: String = (1..=60).map(|i| format!("niveau{i}/")).collect();
     site.write(&format!("content/{deep}profond.md"), post("Panne profonde", "2024-06-01T10:00:00+02:00"));
-    site.build_ok();
+    site.build();
     assert!(site.read("2024/06/01/panne-profonde/index.html").contains("Panne profonde"));
-    let atom = site.read("atom.xml");
-    assert!(atom.contains(&format!("2024:{}profond</id>", deep)), "the entry id follows the file's path");
+    let feed = site.feed("atom.xml");
+    let entry = feed.entries.iter().find(|e| e.links.iter().any(|l| l.href.ends_with("/2024/06/01/panne-profonde/")));
+    assert_eq!(
+        entry.map(|e| e.id.as_str()),
+        Some(format!("tag:status.example.fr,2024:{deep}profond").as_str()),
+        "the entry id follows the file's path"
+    );
 }
 
 #[cfg(unix)]
 #[test]
 fn a_symlink_loop_is_reported_without_hanging() {
-    let site = Site::base();
-    std::os::unix::fs::symlink("..", site.root().join("content/2023/boucle")).expect("symlink");
-    let run = site.build_within(&[], Duration::from_secs(30));
+    let site = base();
+    std::os::unix::fs::symlink("..", site.path("content/2023/boucle")).expect("symlink");
+    let run = site.run_within(["build"], Duration::from_secs(30));
     run.failed().has_line_starting("content/2023/boucle: error: cannot read: File system loop found: ");
     assert!(run.stderr.contains("help: a symbolic link points back to a folder that contains it"), "{}", run.stderr);
 }
@@ -392,12 +256,12 @@ fn a_symlink_loop_is_reported_without_hanging() {
 #[test]
 fn a_file_name_that_is_not_utf8_builds() {
     use std::os::unix::ffi::OsStrExt;
-    let site = Site::base();
+    let site = base();
     let name = std::ffi::OsStr::from_bytes(b"panne-\xff\xfe-latin1.md");
-    let path = site.root().join("content/2024").join(name);
+    let path = site.path("content/2024").join(name);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(&path, post("Panne au nom latin", "2024-06-01T10:00:00+02:00")).expect("write");
-    let run = site.build_ok();
+    let run = site.build();
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     assert!(site.read("2024/06/01/panne-au-nom-latin/index.html").contains("Panne au nom latin"));
     let feed = feed_rs::parser::parse(site.read("atom.xml").as_bytes()).expect("the feed parses");
@@ -407,12 +271,12 @@ fn a_file_name_that_is_not_utf8_builds() {
 
 #[test]
 fn binary_files_named_md_are_reported() {
-    let site = Site::base();
+    let site = base();
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     png.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
     site.write("content/2024/image.md", &png);
     site.write("content/2024/zeros.md", [0u8; 64]);
-    let run = site.build();
+    let run = site.run(["build"]);
     run.failed()
         .has_finding("content/2024/image.md:1:1: error: the file is not valid UTF-8 text")
         .has_finding("content/2024/zeros.md:1:1: error: the file does not start with front matter");
@@ -425,13 +289,13 @@ fn binary_files_named_md_are_reported() {
 
 #[test]
 fn a_theme_without_a_required_template_is_named() {
-    let site = Site::base();
-    let theme = site.root().join("themes/incomplet");
+    let site = base();
+    let theme = site.path("themes/incomplet");
     common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"), &theme);
     std::fs::remove_file(theme.join("templates/year.html")).expect("remove year.html");
-    let config = std::fs::read_to_string(site.root().join("site.toml")).expect("site.toml");
+    let config = site.source("site.toml");
     site.write("site.toml", config.replacen("language = \"fr\"", "language = \"fr\"\ntheme = \"incomplet\"", 1));
-    site.build()
+    site.run(["build"])
         .failed()
         .has_finding("themes/incomplet/templates/year.html: error: the theme has no template \"year.html\"");
 }
@@ -440,17 +304,17 @@ fn a_theme_without_a_required_template_is_named() {
 fn an_include_loop_is_an_error_not_a_crash() {
     // Tera follows includes at render time without a depth limit: this used
     // to overflow the stack and abort the whole process (exit 134).
-    let site = Site::with_case("include_loop");
-    let run = site.build_within(&[], Duration::from_secs(30));
+    let site = with_case("include_loop");
+    let run = site.run_within(["build"], Duration::from_secs(30));
     run.failed()
         .has_finding("templates/a.html: error: the templates include each other without end: a.html → b.html → a.html");
 }
 
 #[test]
 fn a_template_including_itself_is_an_error() {
-    let site = Site::base();
+    let site = base();
     site.write("templates/404.html", "<!DOCTYPE html><title>404</title>{% include \"404.html\" %}\n");
-    site.build()
+    site.run(["build"])
         .failed()
         .has_finding("templates/404.html: error: the templates include each other without end: 404.html → 404.html");
 }
@@ -460,7 +324,7 @@ fn an_include_of_a_template_that_extends_its_includer_builds_without_crash() {
     // Tera 1 followed this without end (404.html → base.html → a.html →
     // 404.html) and vigie refused it; Tera 2 renders an included template
     // without its parent, so there is no loop: the build ends, and renders.
-    let site = Site::base();
+    let site = base();
     site.write(
         "templates/base.html",
         "<!DOCTYPE html><title>{% block title %}{% endblock title %}</title>\
@@ -469,15 +333,15 @@ fn an_include_of_a_template_that_extends_its_includer_builds_without_crash() {
     );
     site.write("templates/a.html", "<p>a</p>{% include \"404.html\" %}\n");
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}404{% endblock content %}\n");
-    let run = site.build_within(&[], Duration::from_secs(30));
+    let run = site.run_within(["build"], Duration::from_secs(30));
     assert_eq!(run.code, Some(0), "the build must end and succeed:\n{}", run.stderr);
     assert!(site.read("404.html").contains("<p>a</p>404"), "{}", site.read("404.html"));
 }
 
 #[test]
 fn a_component_calling_itself_without_end_is_an_error() {
-    let site = Site::with_case("component_loop");
-    site.build_within(&[], Duration::from_secs(30)).failed().has_finding(
+    let site = with_case("component_loop");
+    site.run_within(["build"], Duration::from_secs(30)).failed().has_finding(
         "templates/404.html: error: cannot render /404.html: a component calls itself more than 20 levels deep: \
          does it call itself without end?",
     );
@@ -487,13 +351,13 @@ fn a_component_calling_itself_without_end_is_an_error() {
 fn a_component_recursion_whose_condition_never_turns_false_is_an_error_not_a_crash() {
     // Tera 1 had no depth limit for macros, and this overflowed the stack
     // (exit 134); Tera 2 stops components 20 calls deep.
-    let site = Site::base();
+    let site = base();
     site.write(
         "templates/404.html",
         "{% component up(n) %}{{ n }} {% if n > 0 %}{{<up n={n + 1} />}}{% endif %}{% endcomponent up %}\n\
          <!DOCTYPE html><title>404</title><p>{{<up n={1} />}}</p>\n",
     );
-    let run = site.build_within(&[], Duration::from_secs(30));
+    let run = site.run_within(["build"], Duration::from_secs(30));
     run.failed();
     assert!(
         run.stderr.contains(
@@ -508,14 +372,14 @@ fn a_component_recursion_whose_condition_never_turns_false_is_an_error_not_a_cra
         "{% component up(n) %}{{ n }} {% if n < 15 %}{{<up n={n + 1} />}}{% endif %}{% endcomponent up %}\n\
          <!DOCTYPE html><title>404</title><p>{{<up n={1} />}}</p>\n",
     );
-    site.build_ok();
+    site.build();
     assert!(site.read("404.html").contains("13 14 15"), "the deep recursion that ends was not rendered");
 }
 
 #[test]
 fn a_component_recursion_that_ends_builds() {
-    let site = Site::with_case("component_recursion_ends");
-    site.build_ok();
+    let site = with_case("component_recursion_ends");
+    site.build();
     let page = site.read("404.html");
     assert!(page.contains("3 2 1 0"), "{page}");
 }
@@ -526,8 +390,8 @@ fn a_component_recursion_that_ends_builds() {
 
 #[test]
 fn years_before_1970_and_after_2100_build_with_exact_dates() {
-    let site = Site::with_case("far_years");
-    site.build_ok();
+    let site = with_case("far_years");
+    site.build();
     let times = |rel: &str| common::attrs(&scraper::Html::parse_document(&site.read(rel)), "time", "datetime");
     // Paris kept its mean solar time (+00:09:21) until 1911: machine-readable
     // times, whose offsets have whole minutes, are given in UTC.
@@ -549,8 +413,10 @@ fn years_before_1970_and_after_2100_build_with_exact_dates() {
     let published: Vec<String> = feed.entries.iter().filter_map(|e| e.published.map(|p| p.to_rfc3339())).collect();
     assert!(published.contains(&"1900-02-28T23:20:39+00:00".to_string()), "{published:?}");
     assert!(published.contains(&"9999-12-31T10:00:00+00:00".to_string()), "{published:?}");
-    let sitemap = site.read("sitemap.xml");
-    assert!(sitemap.contains("<lastmod>1900-03-01T01:05:39+00:00</lastmod>"), "{sitemap}");
+    let sitemap = site.sitemap();
+    let page = "https://status.example.fr/1900/02/28/panne-du-telegraphe/";
+    let lastmod = sitemap.iter().find(|(loc, _)| loc == page).map(|(_, lastmod)| lastmod.as_deref());
+    assert_eq!(lastmod, Some(Some("1900-03-01T01:05:39+00:00")), "the 1900 page's last change: {sitemap:?}");
 }
 
 // ---------------------------------------------------------------------------
@@ -560,16 +426,16 @@ fn years_before_1970_and_after_2100_build_with_exact_dates() {
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_site_are_refused() {
-    let site = Site::base();
+    let site = base();
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::write(outside.path().join("secret.md"), post("Secret", "2024-06-01T10:00:00+02:00")).expect("write");
-    std::os::unix::fs::symlink("/etc/passwd", site.root().join("content/evil.md")).expect("symlink");
-    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root().join("content/secret.md")).expect("ln");
-    std::os::unix::fs::symlink(outside.path(), site.root().join("content/dehors")).expect("symlink to a folder");
+    std::os::unix::fs::symlink("/etc/passwd", site.path("content/evil.md")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.path("content/secret.md")).expect("ln");
+    std::os::unix::fs::symlink(outside.path(), site.path("content/dehors")).expect("symlink to a folder");
     // A link that stays inside the site is fine.
     site.write("archives/vieux.md", post("Vieille panne", "2020-06-01T10:00:00+02:00"));
-    std::os::unix::fs::symlink("../archives", site.root().join("content/ici")).expect("symlink inside");
-    let run = site.build();
+    std::os::unix::fs::symlink("../archives", site.path("content/ici")).expect("symlink inside");
+    let run = site.run(["build"]);
     run.failed()
         .has_finding("content/dehors: error: this symbolic link points outside the site")
         .has_finding("content/evil.md: error: this symbolic link points outside the site")
@@ -580,8 +446,8 @@ fn symlinks_out_of_the_site_are_refused() {
 
 #[test]
 fn a_build_never_deletes_outside_its_output() {
-    let site = Site::base();
-    site.build_ok();
+    let site = base();
+    site.build();
     let outside = tempfile::tempdir().expect("temp dir");
     std::fs::write(outside.path().join("precious.txt"), "keep me").expect("write");
     site.write("notes.txt", "mine");
@@ -589,27 +455,26 @@ fn a_build_never_deletes_outside_its_output() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(outside.path(), site.public().join("lien")).expect("symlink");
     site.write("content/2024/nouveau.md", post("Nouveau", "2024-06-01T10:00:00+02:00"));
-    site.build_ok();
+    site.build();
     site.write("content/2024/encore.md", post("Encore", "2024-06-02T10:00:00+02:00"));
-    site.build_ok();
+    site.build();
     assert_eq!(std::fs::read_to_string(outside.path().join("precious.txt")).expect("still there"), "keep me");
-    assert_eq!(std::fs::read_to_string(site.root().join("notes.txt")).expect("still there"), "mine");
+    assert_eq!(site.source("notes.txt"), "mine", "a file beside the output is still there");
     assert!(site.read("2024/06/02/encore/index.html").contains("Encore"));
     assert!(!site.public().join("lien").exists(), "the output holds only what the build made");
     // An output folder that vigie did not make is refused, and left as it was.
-    let foreign = site.root().join("docs");
+    let foreign = site.path("docs");
     std::fs::create_dir_all(&foreign).expect("mkdir");
     std::fs::write(foreign.join("index.html"), "not vigie's").expect("write");
-    let run = site.build_within(&["--output", "docs"], Duration::from_secs(60));
-    run.failed().has_line_starting(&format!(
-        "{}: error: refusing to write the site here: it is not empty and was not created by vigie",
-        foreign.display()
-    ));
+    let run = site.run_within(["build", "--output", "docs"], Duration::from_secs(60));
+    run.failed().has_line_starting(
+        "[ROOT]/docs: error: refusing to write the site here: it is not empty and was not created by vigie",
+    );
     assert_eq!(tree(&foreign).len(), 1, "the foreign folder is untouched");
     // An output path that is a file is refused too.
     site.write("fichier", "a file");
-    site.build_within(&["--output", "fichier"], Duration::from_secs(60)).failed();
-    assert_eq!(std::fs::read_to_string(site.root().join("fichier")).expect("kept"), "a file");
+    site.run_within(["build", "--output", "fichier"], Duration::from_secs(60)).failed();
+    assert_eq!(site.source("fichier"), "a file", "the file in the output's place is kept");
 }
 
 /// Makes `dir` unwritable for this process, if that is possible here: `chmod`
@@ -646,27 +511,26 @@ fn make_read_only(dir: &Path) -> Option<Box<dyn Fn()>> {
 
 #[test]
 fn an_output_path_that_leads_back_into_the_sources_is_refused() {
-    let site = Site::base();
-    let sources = tree(&site.root().join("content"));
-    let run = site.build_within(&["--output", "tmp/../content"], Duration::from_secs(60));
-    run.failed().has_finding(&format!(
-        "{}: error: refusing to write the site here: it contains the site's sources ({})",
-        site.root().join("tmp/../content").display(),
-        site.root().canonicalize().expect("canonical root").join("content").display()
-    ));
-    assert_eq!(tree(&site.root().join("content")), sources, "content/ is intact");
-    assert!(!site.root().join("tmp").exists(), "the refused build created tmp/");
+    let site = base();
+    let sources = tree(&site.path("content"));
+    let run = site.run_within(["build", "--output", "tmp/../content"], Duration::from_secs(60));
+    // The harness's root is canonical: the path in parentheses is the resolved one.
+    run.failed().has_finding(
+        "[ROOT]/tmp/../content: error: refusing to write the site here: it contains the site's sources ([ROOT]/content)",
+    );
+    assert_eq!(tree(&site.path("content")), sources, "content/ is intact");
+    assert!(!site.path("tmp").exists(), "the refused build created tmp/");
 }
 
 #[cfg(unix)]
 #[test]
 fn a_read_only_output_parent_fails_cleanly_and_keeps_the_old_site() {
-    let site = Site::base();
-    let parent = site.root().join("deploy");
+    let site = base();
+    let parent = site.path("deploy");
     std::fs::create_dir_all(&parent).expect("mkdir");
     let output = parent.join("public");
     let out = output.to_str().expect("utf-8 path");
-    let first = site.build_within(&["--output", out], Duration::from_secs(60));
+    let first = site.run_within(["build", "--output", out], Duration::from_secs(60));
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     let before = tree(&output);
     site.write("content/2024/nouveau.md", post("Nouveau", "2024-06-01T10:00:00+02:00"));
@@ -676,12 +540,12 @@ fn a_read_only_output_parent_fails_cleanly_and_keeps_the_old_site() {
         );
         return;
     };
-    let run = site.build_within(&["--output", out], Duration::from_secs(60));
+    let run = site.run_within(["build", "--output", out], Duration::from_secs(60));
     undo();
-    run.failed().has_line_starting(&format!("{}/.public.vigie-new-", parent.display()));
+    run.failed().has_line_starting("[ROOT]/deploy/.public.vigie-new-");
     assert!(run.stderr.contains("the previous output was left untouched"), "{}", run.stderr);
     assert_eq!(tree(&output), before, "the previous site is intact");
-    let again = site.build_within(&["--output", out], Duration::from_secs(60));
+    let again = site.run_within(["build", "--output", out], Duration::from_secs(60));
     assert_eq!(again.code, Some(0), "the next build succeeds: {}", again.stderr);
     assert!(output.join("2024/06/01/nouveau/index.html").is_file());
 }
@@ -704,25 +568,9 @@ fn raw_status(addr: &str, request: &[u8]) -> u16 {
 
 #[test]
 fn the_dev_server_refuses_oversized_and_malformed_requests() {
-    let site = Site::base();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site.root())
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start vigie serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)).map_while(Result::ok) {
-            if let Some(rest) = line.split(" at http://").nth(1) {
-                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-            }
-        }
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("vigie serve printed its address");
+    let site = base();
+    let mut server = site.serve(&[]);
+    let addr = server.addr.clone();
     let long_url = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
     let big_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(1_000_000));
     let many_headers = format!("GET / HTTP/1.1\r\nHost: x\r\n{}\r\n", "X-H: v\r\n".repeat(10_000));
@@ -737,9 +585,8 @@ fn the_dev_server_refuses_oversized_and_malformed_requests() {
     ];
     let answers: Vec<(&str, u16, u16)> =
         cases.iter().map(|(what, req, want)| (*what, raw_status(&addr, req), *want)).collect();
-    let alive = child.try_wait().expect("status").is_none();
-    let _ = child.kill();
-    let _ = child.wait();
+    let alive = server.is_running();
+    drop(server);
     assert!(alive, "the server died");
     for (what, got, want) in answers {
         assert_eq!(got, want, "{what}: expected {want}, got {got}");

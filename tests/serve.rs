@@ -4,54 +4,12 @@
 
 mod common;
 
-use common::TestSite;
+use common::{FixtureSite, Server};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc::{channel, Receiver};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    addr: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(site: &TestSite, extra: &[&str]) -> Server {
-    let root = site.root().to_str().expect("utf-8 path");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["serve", "--port", "0", "--root", root])
-        .env("SOURCE_DATE_EPOCH", common::NOW)
-        .args(extra)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start vigie serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = channel();
-    let log_writer = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("at http://").nth(1) {
-                let _ = tx.send(rest.trim_end_matches(|c| c != '/').trim_end_matches('/').to_string());
-            }
-            log_writer.lock().expect("log").push(line);
-        }
-    });
-    let addr =
-        rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("serve did not start: {:?}", log.lock()));
-    let addr = addr.split_whitespace().next().expect("address").to_string();
-    Server { child, addr, log }
-}
 
 struct Reply {
     status: u16,
@@ -117,8 +75,8 @@ const POST: &str = "content/2016/panne-messagerie.md";
 
 #[test]
 fn serves_pages_feeds_and_assets_with_their_types() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
     for (path, status, kind) in [
         ("/", 200, "text/html; charset=utf-8"),
         (PAGE, 200, "text/html; charset=utf-8"),
@@ -158,9 +116,9 @@ fn serves_pages_feeds_and_assets_with_their_types() {
 
 #[test]
 fn paths_that_leave_the_site_are_not_found() {
-    let site = TestSite::new("basic");
-    site.write("../outside-secret.txt", "secret");
-    let server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    std::fs::write(site.outside().join("outside-secret.txt"), "secret").expect("write outside the site");
+    let server = site.serve(&[]);
     for path in [
         "/../outside-secret.txt",
         "/../../../../etc/passwd",
@@ -183,11 +141,11 @@ fn paths_that_leave_the_site_are_not_found() {
 
 #[test]
 fn an_edit_changes_the_page_and_fires_one_reload() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
     let events = events(&server);
     let first = events.recv_timeout(Duration::from_secs(5)).expect("the stream says the current version at once");
-    let path = site.root().join(POST);
+    let path = site.path(POST);
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, text.replace("Un disque défaillant.", "Un contrôleur défaillant.")).expect("edit");
     let next = events.recv_timeout(Duration::from_secs(10)).expect("a reload event after the edit");
@@ -203,11 +161,11 @@ fn an_edit_changes_the_page_and_fires_one_reload() {
 
 #[test]
 fn save_by_rename_is_seen() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
-    let path = site.root().join(POST);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
+    let path = site.path(POST);
     let text = std::fs::read_to_string(&path).expect("read");
-    let temp = site.root().join("content/2016/.panne-messagerie.md.swp");
+    let temp = site.path("content/2016/.panne-messagerie.md.swp");
     std::fs::write(&temp, text.replace("Un disque défaillant.", "Écrit par renommage.")).expect("write temp");
     std::fs::rename(&temp, &path).expect("rename over");
     wait_for("the renamed file's content", Duration::from_secs(10), || {
@@ -221,8 +179,8 @@ fn save_by_rename_is_seen() {
 
 #[test]
 fn created_and_deleted_posts_appear_and_disappear() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
     let new_page = "/2024/06/01/nouvel-incident-dns/";
     assert_eq!(get(&server, new_page).status, 404);
     site.write(
@@ -230,16 +188,16 @@ fn created_and_deleted_posts_appear_and_disappear() {
         "+++\ntitle = \"Nouvel incident DNS\"\nstart = 2024-06-01T10:00:00+02:00\nend = 2024-06-01T11:00:00+02:00\nservices = [\"mail\"]\nseverity = \"minor\"\n+++\nCorps.\n",
     );
     wait_for("the new post", Duration::from_secs(10), || get(&server, new_page).status == 200);
-    std::fs::remove_file(site.root().join("content/2024/new/nouveau.md")).expect("delete");
+    std::fs::remove_file(site.path("content/2024/new/nouveau.md")).expect("delete");
     wait_for("the deleted post to be gone", Duration::from_secs(10), || get(&server, new_page).status == 404);
     assert!(!get(&server, "/").body.contains("Nouvel incident DNS"), "the index no longer lists it");
 }
 
 #[test]
 fn a_broken_post_keeps_the_last_good_page_with_the_error_on_top() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
-    let path = site.root().join(POST);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
+    let path = site.path(POST);
     let good = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, good.replace("services = [\"mail\", \"web\"]", "services = [\"mial\", \"web\"]"))
         .expect("break");
@@ -254,10 +212,7 @@ fn a_broken_post_keeps_the_last_good_page_with_the_error_on_top() {
     let missing = get(&server, "/nope/");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("id=\"vigie-error\""), "a 404 page shows the error too");
-    assert!(
-        server.log.lock().expect("log").iter().any(|l| l.contains("panne-messagerie.md:5:13: error")),
-        "the terminal shows it"
-    );
+    assert!(server.log().iter().any(|l| l.contains("panne-messagerie.md:5:13: error")), "the terminal shows it");
     std::fs::write(&path, &good).expect("fix");
     wait_for("the overlay to go", Duration::from_secs(10), || !get(&server, PAGE).body.contains("id=\"vigie-error\""));
 }
@@ -273,26 +228,24 @@ fn error_lines(log: &[String]) -> Vec<String> {
 fn serve_prints_and_shows_a_failed_build_as_vigie_build_prints_it() {
     // Bad posts (two errors, each with its hint), and a template that fails
     // on a page (an error with Tera's causes).
-    let bad_post = |site: &TestSite| {
-        let path = site.root().join(POST);
-        let good = std::fs::read_to_string(&path).expect("read");
-        let bad = good.replace("services = [\"mail\", \"web\"]", "services = [\"mial\", \"web\"]");
-        std::fs::write(&path, bad).expect("break");
+    let bad_post = |site: &FixtureSite| {
+        let good = site.source(POST);
+        site.write(POST, good.replace("services = [\"mail\", \"web\"]", "services = [\"mial\", \"web\"]"));
         let cassee = "+++\ntitle = \"Cassée\"\nstart = 2024-06-01T10:00:00+02:00\nservices = [\"web\"]\nseverity = \"huge\"\n+++\n";
         site.write("content/2024/cassee.md", cassee);
     };
-    let bad_template = |site: &TestSite| site.write("templates/404.html", "<!DOCTYPE html>\n<p>{{ nope.x }}</p>\n");
-    for (case, break_it) in [("bad posts", &bad_post as &dyn Fn(&TestSite)), ("a failing template", &bad_template)] {
-        let site = TestSite::new("basic");
+    let bad_template = |site: &FixtureSite| site.write("templates/404.html", "<!DOCTYPE html>\n<p>{{ nope.x }}</p>\n");
+    for (case, break_it) in [("bad posts", &bad_post as &dyn Fn(&FixtureSite)), ("a failing template", &bad_template)] {
+        let site = FixtureSite::copy("basic");
         break_it(&site);
-        let build = site.vigie(&["build"]);
+        let build = site.run(["build"]);
         assert_eq!(build.code, Some(1), "{case}: {}", build.stderr);
         let build_lines: Vec<String> = build.stderr.lines().map(str::to_string).collect();
         let printed = error_lines(&build_lines);
         assert!(printed.iter().any(|l| l.starts_with("  help: ")), "{case}: {printed:?}");
 
-        let server = start(&site, &[]);
-        let served = error_lines(&server.log.lock().expect("log"));
+        let server = site.serve(&[]);
+        let served = error_lines(&server.log());
         assert_eq!(served, printed, "{case}: vigie serve prints the error as vigie build does");
         let page = scraper::Html::parse_document(&get(&server, "/").body);
         let overlay = scraper::Selector::parse("#vigie-error pre").expect("valid selector");
@@ -303,15 +256,12 @@ fn serve_prints_and_shows_a_failed_build_as_vigie_build_prints_it() {
 
 #[test]
 fn a_busy_port_given_by_the_user_is_a_clear_error() {
-    let site = TestSite::new("basic");
+    let site = FixtureSite::copy("basic");
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_vigie"))
-        .args(["serve", "--port", &port, "--root", site.root().to_str().expect("utf-8")])
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let run = site.run_within(["serve", "--port", &port], Duration::from_secs(30));
+    let stderr = &run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     assert!(lines[0].starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
     assert!(
@@ -322,9 +272,9 @@ fn a_busy_port_given_by_the_user_is_a_clear_error() {
 
 #[test]
 fn polling_watcher_sees_edits() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &["--poll"]);
-    let path = site.root().join(POST);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&["--poll"]);
+    let path = site.path(POST);
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, text.replace("Un disque défaillant.", "Vu par scrutation.")).expect("edit");
     wait_for("the polled edit", Duration::from_secs(10), || get(&server, PAGE).body.contains("Vu par scrutation."));
@@ -332,8 +282,8 @@ fn polling_watcher_sees_edits() {
 
 #[test]
 fn ctrl_c_stops_it_cleanly() {
-    let site = TestSite::new("basic");
-    let mut server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    let mut server = site.serve(&[]);
     let _stream = events(&server); // an open live-reload connection must not hold it up
     let status = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().expect("kill");
     assert!(status.success());
@@ -347,7 +297,7 @@ fn ctrl_c_stops_it_cleanly() {
     };
     assert_eq!(code, Some(0), "Ctrl-C is a normal stop");
     std::thread::sleep(Duration::from_millis(100));
-    assert!(server.log.lock().expect("log").iter().any(|l| l == "Stopped."), "it says it stopped");
+    assert!(server.log().iter().any(|l| l == "Stopped."), "it says it stopped");
 }
 
 /// Every file the server holds, fetched over HTTP, with the live-reload script taken out.
@@ -377,11 +327,11 @@ fn recent_post(day: &str, end_hour: &str) -> String {
 
 #[test]
 fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
-    let site = TestSite::new("basic");
-    let server = start(&site, &[]);
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
     let events = events(&server);
     let _ = events.recv_timeout(Duration::from_secs(5));
-    let post = site.root().join(POST);
+    let post = site.path(POST);
     let text = std::fs::read_to_string(&post).expect("read");
     let edits: Vec<Box<dyn Fn()>> = vec![
         // A body edit, a title edit (the URL moves), a new post, a deleted post.
@@ -396,7 +346,7 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
                 "+++\ntitle = \"Nouveau\"\nstart = 2016-12-01T10:00:00+01:00\nend = 2016-12-01T11:00:00+01:00\nservices = [\"web\"]\nseverity = \"major\"\n+++\nCorps.\n",
             )
         }),
-        Box::new(|| std::fs::remove_file(site.root().join("content/2016/nested/coupure-web.md")).expect("delete")),
+        Box::new(|| std::fs::remove_file(site.path("content/2016/nested/coupure-web.md")).expect("delete")),
         // Another service and another duration: the service pages' figures move.
         Box::new(|| {
             let moved = text.replace("services = [\"mail\", \"web\"]", "services = [\"voip\"]");
@@ -405,18 +355,16 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         }),
         // A post of the last twelve months (before the build time, 2024-11-20), the latest of its
         // service: then it lasts longer (the services page's downtime moves), then it moves out of them.
-        Box::new(|| site.write("content/2024/recent.md", &recent_post("2024-06-01", "12"))),
-        Box::new(|| site.write("content/2024/recent.md", &recent_post("2024-06-01", "15"))),
-        Box::new(|| site.write("content/2024/recent.md", &recent_post("2023-06-01", "15"))),
+        Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "12"))),
+        Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "15"))),
+        Box::new(|| site.write("content/2024/recent.md", recent_post("2023-06-01", "15"))),
     ];
     for (step, edit) in edits.iter().enumerate() {
         edit();
         events.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("no reload after edit {step}"));
-        let full = TestSite { dir: tempfile::tempdir().expect("tempdir") };
-        common::copy_tree(site.root(), full.root());
-        let _ = std::fs::remove_dir_all(full.public());
-        full.build_ok(&["--base-url", &format!("http://{}/", server.addr)]);
-        let expected = common::snapshot(&full.public());
+        let full = site.duplicate();
+        full.build_with(["--base-url", &format!("http://{}/", server.addr)]);
+        let expected = full.output();
         let paths: Vec<String> = expected.keys().filter(|p| !p.starts_with('.')).cloned().collect();
         let served = served_site(&server, &paths);
         for path in &paths {

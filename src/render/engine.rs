@@ -98,7 +98,7 @@ impl Templates {
     /// A compile error of Tera as a located diagnostic.
     fn compile_error(&self, error: &tera::Error) -> Diagnostic {
         const SYNTAX_HINT: &str =
-            "fix the template syntax (Tera 2, like Jinja2: https://keats.github.io/tera/); README, Themes and templates";
+            "fix the template syntax (Tera 2, like Jinja2: https://keats.github.io/tera/); a template written for vigie 0.1 may need porting: see the README, \"A template written for vigie 0.1\"";
         const LOOP_HINT: &str = "remove the include (or the extends) that closes the loop";
         match error.kind() {
             ErrorKind::SyntaxError(report) => self
@@ -178,7 +178,7 @@ impl Engine {
         match error.kind() {
             ErrorKind::RenderingError(report) => templates
                 .located(report, format!("cannot render {page}: {}", trim_period(report.message())))
-                .with_hint("check this template against the values it gets (README, Themes and templates)")
+                .with_hint("check this template against the values it gets (README, \"What each template gets\")")
                 .with_cause(excerpt(error)),
             ErrorKind::Msg(message) if message.contains("recursion depth") => Diagnostic::error(
                 &templates.shown(template),
@@ -194,7 +194,7 @@ impl Engine {
                 (0, 0),
                 format!("cannot render {page}: {}", first_line(error)),
             )
-            .with_hint("check this template against the values it gets (README, Themes and templates)"),
+            .with_hint("check this template against the values it gets (README, \"What each template gets\")"),
         }
     }
 }
