@@ -21,6 +21,10 @@ pub(crate) struct Archive<'a> {
     pub years: BTreeMap<i32, Vec<usize>>,
     /// Incidents by service key, each newest first.
     pub services: BTreeMap<String, Vec<usize>>,
+    /// The year and month (1–12) each incident started in, in the site's
+    /// time zone, in archive order: computed once, read by every page that
+    /// groups incidents by year or month.
+    pub start_months: Vec<(i32, u32)>,
     /// Each incident's latest change at `now` (see [`Incident::last_change`]).
     pub last_changes: Vec<DateTime<Tz>>,
 }
@@ -32,8 +36,11 @@ impl<'a> Archive<'a> {
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut ongoing = Vec::new();
         let mut upcoming = Vec::new();
+        let mut start_months = Vec::with_capacity(incidents.len());
         for (i, incident) in incidents.iter().enumerate() {
-            years.entry(incident.start.year()).or_default().push(i);
+            let local = incident.start.naive_local();
+            start_months.push((local.year(), local.month()));
+            years.entry(local.year()).or_default().push(i);
             for key in &incident.services {
                 match services.get_mut(key) {
                     Some(items) => items.push(i),
@@ -50,7 +57,7 @@ impl<'a> Archive<'a> {
         upcoming.reverse();
         ongoing.extend(upcoming);
         let last_changes = incidents.par_iter().map(|i| i.last_change(now)).collect();
-        Archive { incidents, now, current: ongoing, years, services, last_changes }
+        Archive { incidents, now, current: ongoing, years, services, start_months, last_changes }
     }
 
     /// The older neighbour (previous) and newer neighbour (next) of incident `i`.

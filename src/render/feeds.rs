@@ -85,10 +85,10 @@ pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
             Feed { page: dir.clone(), dir, title, updated, entries }
         })
         .collect();
-    let jobs = |file: &str| -> Vec<Job<&Feed<'_>>> {
+    let jobs = |file: &str| -> Vec<Job<'_, &Feed<'_>>> {
         feeds
             .iter()
-            .map(|feed| Job { file: format!("{}{file}", feed.dir), page: feed.page.clone(), data: feed })
+            .map(|feed| Job { file: format!("{}{file}", feed.dir), page: feed.page.as_str().into(), data: feed })
             .collect()
     };
     let atom = r.executor.run("atom.xml", &jobs("atom.xml"), |job, out| atom_feed(&r.c, job, out))?;
@@ -145,7 +145,7 @@ fn write_error(file: &str, error: impl std::fmt::Display) -> Diagnostic {
         .with_hint("this is a bug of vigie: please report it with the posts that the feed carries")
 }
 
-fn atom_feed(c: &Constants<'_>, job: &Job<&Feed<'_>>, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+fn atom_feed(c: &Constants<'_>, job: &Job<'_, &Feed<'_>>, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
     let feed = job.data;
     let link = |href: String, rel: &str, mime: Option<&str>| atom::Link {
         href,
@@ -200,7 +200,7 @@ fn atom_feed(c: &Constants<'_>, job: &Job<&Feed<'_>>, out: &mut Vec<u8>) -> Resu
     Ok(())
 }
 
-fn rss_feed(c: &Constants<'_>, job: &Job<&Feed<'_>>, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+fn rss_feed(c: &Constants<'_>, job: &Job<'_, &Feed<'_>>, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
     let feed = job.data;
     let self_link = atom::Link {
         href: c.urls.absolute(&job.file),

@@ -11,15 +11,17 @@
 use crate::diagnostics::Diagnostic;
 use crate::output::{OutputError, Sink};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// One file to make: where it goes, which page it is, what it is made of.
-pub(crate) struct Job<D> {
+pub(crate) struct Job<'p, D> {
     /// The output file, site-relative (`2016/11/22/panne/index.html`).
     pub file: String,
-    /// The page's site-relative address (`2016/11/22/panne/`).
-    pub page: String,
+    /// The page's site-relative address (`2016/11/22/panne/`), borrowed
+    /// when the incident or the step already holds it.
+    pub page: Cow<'p, str>,
     /// Everything the file is made of, besides the build's constants.
     pub data: D,
 }
@@ -101,8 +103,8 @@ impl<'a> Executor<'a> {
     pub(crate) fn run<D: Hash + Sync>(
         &self,
         kind: &'static str,
-        jobs: &[Job<D>],
-        make: impl Fn(&Job<D>, &mut Vec<u8>) -> Result<(), Diagnostic> + Sync,
+        jobs: &[Job<'_, D>],
+        make: impl Fn(&Job<'_, D>, &mut Vec<u8>) -> Result<(), Diagnostic> + Sync,
     ) -> Result<usize, RenderError> {
         jobs.par_iter().try_for_each(|job| -> Result<(), RenderError> {
             if self.hook.is_some_and(|hook| hook.unchanged(&job.file, key_of((kind, &job.data)))) {
@@ -239,8 +241,8 @@ mod tests {
         }
     }
 
-    fn jobs() -> Vec<Job<u8>> {
-        (1..=3).map(|n| Job { file: format!("{n}.html"), page: format!("{n}/"), data: n }).collect()
+    fn jobs() -> Vec<Job<'static, u8>> {
+        (1..=3).map(|n| Job { file: format!("{n}.html"), page: format!("{n}/").into(), data: n }).collect()
     }
 
     #[test]

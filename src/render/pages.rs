@@ -12,7 +12,7 @@ use super::views::{
 use super::{format, service_feeds, Constants, Renderer};
 use crate::archive::paginate;
 use crate::content::model::Kind;
-use chrono::{Datelike, Duration};
+use chrono::Duration;
 use serde::Serialize;
 
 /// How many page numbers are linked on each side of the current page.
@@ -50,14 +50,14 @@ struct HomeValues<'r> {
 /// Renders the home page and its pages; returns how many.
 pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
     let all: Vec<usize> = (0..r.archive.incidents.len()).collect();
-    let jobs: Vec<Job<HomePage<'_>>> = paginate(&all, r.c.config.paginate_by)
+    let jobs: Vec<Job<'_, HomePage<'_>>> = paginate(&all, r.c.config.paginate_by)
         .into_iter()
         .map(|slice| {
             let current = if slice.number == 1 { cards(r, &r.archive.current) } else { Vec::new() };
             let page = page_path("", slice.number);
             let position = Position { first: "", number: slice.number, total: slice.total };
             let data = HomePage { position, current, cards: cards(r, slice.items), years, posts: all.len() };
-            Job { file: index_file(&page), page, data }
+            Job { file: index_file(&page), page: page.into(), data }
         })
         .collect();
     r.executor.run("index.html", &jobs, |job, out| {
@@ -118,14 +118,14 @@ struct YearValues<'r> {
 
 /// Renders one page per year; returns how many.
 pub(crate) fn render_years(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
-    let jobs: Vec<Job<YearPage<'_>>> = r
+    let jobs: Vec<Job<'_, YearPage<'_>>> = r
         .archive
         .years
         .iter()
         .map(|(&year, items)| {
-            let cards = items.iter().map(|&i| (r.archive.incidents[i].start.month(), &r.records[i].card)).collect();
+            let cards = items.iter().map(|&i| (r.archive.start_months[i].1, &r.records[i].card)).collect();
             let data = YearPage { figures: YearFigures::of(r, year, items), cards, years };
-            Job { file: index_file(&year_path(year)), page: year_path(year), data }
+            Job { file: index_file(&year_path(year)), page: year_path(year).into(), data }
         })
         .collect();
     r.executor.run("year.html", &jobs, |job, out| {
@@ -175,10 +175,10 @@ struct IncidentValues<'a> {
 
 /// Renders one page per incident; returns how many.
 pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let jobs: Vec<Job<IncidentPage<'_>>> = (0..r.archive.incidents.len())
+    let jobs: Vec<Job<'_, IncidentPage<'_>>> = (0..r.archive.incidents.len())
         .map(|n| {
             let path = &r.archive.incidents[n].path;
-            Job { file: index_file(path), page: path.clone(), data: IncidentPage::of(r, n) }
+            Job { file: index_file(path), page: path.as_str().into(), data: IncidentPage::of(r, n) }
         })
         .collect();
     r.executor.run("incident.html", &jobs, |job, out| {
@@ -261,7 +261,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         })
         .collect();
     let page = "services/".to_string();
-    let listing = [Job { file: index_file(&page), page, data: ServicesPage { services: &services } }];
+    let listing = [Job { file: index_file(&page), page: page.into(), data: ServicesPage { services: &services } }];
     r.executor.run("services.html", &listing, |job, out| {
         let values = ServicesValues { services: job.data.services.iter().map(|s| s.summary(&r.c)).collect() };
         r.render("services.html", &job.page, &values, out)
@@ -269,7 +269,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let per_year: Vec<Vec<YearFigures>> =
         order.iter().map(|&key| service_years(r, r.archive.of_service(key))).collect();
     let firsts: Vec<String> = order.iter().map(|&key| service_path(key)).collect();
-    let jobs: Vec<Job<ServicePage<'_>>> = services
+    let jobs: Vec<Job<'_, ServicePage<'_>>> = services
         .iter()
         .zip(&per_year)
         .zip(&firsts)
@@ -278,7 +278,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
                 let page = page_path(first, slice.number);
                 let position = Position { first, number: slice.number, total: slice.total };
                 let data = ServicePage { service, per_year, position, cards: cards(r, slice.items) };
-                Job { file: index_file(&page), page, data }
+                Job { file: index_file(&page), page: page.into(), data }
             })
         })
         .collect();
@@ -303,7 +303,7 @@ struct NoValues {}
 
 /// Renders the 404 page.
 pub(crate) fn render_not_found(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let jobs = [Job { file: "404.html".to_string(), page: "404.html".to_string(), data: NoValues {} }];
+    let jobs = [Job { file: "404.html".to_string(), page: "404.html".into(), data: NoValues {} }];
     r.executor.run("404.html", &jobs, |job, out| r.render("404.html", &job.page, &job.data, out))
 }
 
@@ -381,9 +381,10 @@ fn page_window(number: usize, total: usize) -> Vec<Option<usize>> {
 fn service_years(r: &Renderer<'_>, items: &[usize]) -> Vec<YearFigures> {
     let mut per_year = Vec::new();
     let mut start = 0;
+    let year_of = |i: usize| r.archive.start_months[i].0;
     while start < items.len() {
-        let year = r.archive.incidents[items[start]].start.year();
-        let end = start + items[start..].iter().take_while(|&&i| r.archive.incidents[i].start.year() == year).count();
+        let year = year_of(items[start]);
+        let end = start + items[start..].iter().take_while(|&&i| year_of(i) == year).count();
         per_year.push(YearFigures::of(r, year, &items[start..end]));
         start = end;
     }

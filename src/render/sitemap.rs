@@ -47,7 +47,7 @@ pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8
             lists: super::pages::list_page_paths(r),
             incidents: incidents.map(|(i, &t)| (i.path.as_str(), t)).collect(),
         };
-        let jobs = [Job { file: "sitemap.xml".to_string(), page: "sitemap.xml".to_string(), data }];
+        let jobs = [Job { file: "sitemap.xml".to_string(), page: "sitemap.xml".into(), data }];
         made += r.executor.run("sitemap.xml", &jobs, |job, out| {
             let values = SitemapValues {
                 lists: job.data.lists.iter().map(|page| r.c.urls.absolute(page)).collect(),
@@ -65,7 +65,7 @@ pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8
         })?;
     }
     if !statics.contains_key("robots.txt") {
-        let jobs = [Job { file: "robots.txt".to_string(), page: "robots.txt".to_string(), data: Robots }];
+        let jobs = [Job { file: "robots.txt".to_string(), page: "robots.txt".into(), data: Robots }];
         made += r.executor.run("robots.txt", &jobs, |_, out| {
             let sitemap = r.c.urls.absolute("sitemap.xml");
             out.extend_from_slice(format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n").as_bytes());

@@ -24,7 +24,8 @@ pub(crate) struct IncidentInput<'a> {
 impl Hash for IncidentInput<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let i = self.incident;
-        (&i.source, i.source_hash, &i.path, self.phase).hash(state);
+        // The source path's bytes: hashing a `Path` walks its components.
+        (i.source.as_os_str(), i.source_hash, &i.path, self.phase).hash(state);
     }
 }
 
