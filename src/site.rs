@@ -155,17 +155,20 @@ impl Site {
             let templates = timed(&mut timings, "templates", || Templates::compile(&self.theme, &[sitemap::TEMPLATE]));
             self.templates = Some(templates?);
         }
-        let result = match &self.templates {
+        // Taken out for the render (which sets this build's values on them), then kept.
+        let mut templates = self.templates.take();
+        let result = match &mut templates {
             Some(templates) => self.render_steps(templates, sink, hook, &mut timings),
             None => Ok(Rendered::default()),
         };
+        self.templates = templates;
         self.timings = timings;
         result
     }
 
     fn render_steps(
         &self,
-        templates: &Templates,
+        templates: &mut Templates,
         sink: &dyn Sink,
         hook: Option<&dyn ReuseHook>,
         timings: &mut Vec<(&'static str, Duration)>,

@@ -28,7 +28,6 @@ const COMPONENT_DEPTH_LIMIT: usize = 20;
 
 /// The theme's templates, compiled once and kept while the theme does not
 /// change (`vigie serve` keeps them between rebuilds).
-#[derive(Clone)]
 pub(crate) struct Templates {
     tera: Tera,
     /// Template name → the file it came from, as shown to the user.
@@ -39,8 +38,8 @@ pub(crate) struct Templates {
 
 /// The templates with one build's shared values (`site`, `t`, `generated`…)
 /// set as Tera's global context: ready to render that build's pages.
-pub(crate) struct Engine {
-    templates: Templates,
+pub(crate) struct Engine<'t> {
+    templates: &'t Templates,
 }
 
 /// Where a page is: the two values every page gets besides its own, and
@@ -83,12 +82,12 @@ impl Templates {
 
     /// The templates ready to render the pages of one build, with `globals`
     /// (a struct or map: each of its fields becomes a name every template sees).
-    pub(crate) fn with_globals(&self, globals: &impl Serialize) -> Result<Engine, Diagnostic> {
-        let mut templates = self.clone();
-        *templates.tera.global_context() = Context::from_serialize(globals).map_err(|e| {
+    /// (Set in place: the compiled templates are not copied for each build.)
+    pub(crate) fn with_globals(&mut self, globals: &impl Serialize) -> Result<Engine<'_>, Diagnostic> {
+        *self.tera.global_context() = Context::from_serialize(globals).map_err(|e| {
             Diagnostic::error(&self.folder, (0, 0), format!("cannot hand the site's values to the templates: {e}"))
         })?;
-        Ok(Engine { templates })
+        Ok(Engine { templates: self })
     }
 
     fn shown(&self, template: &str) -> PathBuf {
@@ -138,7 +137,10 @@ impl Templates {
                 format!("a template includes \"{name}\", which neither the theme nor the site's templates/ has"),
             )
             .with_hint(format!("add templates/{name}, or remove the include")),
-            _ => Diagnostic::error(&self.folder, (0, 0), format!("invalid template: {}", first_line(error)))
+            // Tera gives these (an unknown filter, function or component, a
+            // missing include, a block the parent lacks) as text only: the
+            // template and its line are in the excerpt, shown as the cause.
+            _ => Diagnostic::general(format!("invalid template: {}", first_line(error)))
                 .with_hint(SYNTAX_HINT)
                 .with_cause(excerpt(error)),
         }
@@ -152,7 +154,7 @@ impl Templates {
     }
 }
 
-impl Engine {
+impl Engine<'_> {
     /// Renders `template` into `out` for the page at `address`, with the
     /// fields of `values` (a struct) as the page's own names, beside the
     /// build's global ones.
@@ -163,7 +165,7 @@ impl Engine {
         values: &impl Serialize,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
-        let templates = &self.templates;
+        let templates = self.templates;
         let page = &format!("/{}", address.page);
         let mut context = Context::from_serialize(values)
             .map_err(|e| Diagnostic::error(&templates.shown(template), (0, 0), format!("cannot render {page}: {e}")))?;
@@ -174,7 +176,7 @@ impl Engine {
 
     /// A rendering error of Tera as a located diagnostic naming the page.
     fn render_error(&self, template: &str, page: &str, error: &tera::Error) -> Diagnostic {
-        let templates = &self.templates;
+        let templates = self.templates;
         match error.kind() {
             ErrorKind::RenderingError(report) => templates
                 .located(report, format!("cannot render {page}: {}", trim_period(report.message())))
@@ -222,7 +224,8 @@ fn excerpt(error: &tera::Error) -> String {
 
 fn first_line(error: &tera::Error) -> String {
     let text = error.to_string();
-    trim_period(text.lines().next().unwrap_or_default()).to_string()
+    let line = text.lines().next().unwrap_or_default();
+    trim_period(line.strip_prefix("error: ").unwrap_or(line)).to_string()
 }
 
 /// A theme with empty page templates and `templates`, for tests.
@@ -255,8 +258,8 @@ mod tests {
     }
 
     fn render(templates: &[(&str, &str)], name: &str, values: &Values<'_>) -> Result<String, Diagnostic> {
-        let engine =
-            Templates::compile(&theme_with(templates), &[])?.with_globals(&serde_json::json!({ "g": "/a/b'\"" }))?;
+        let mut compiled = Templates::compile(&theme_with(templates), &[])?;
+        let engine = compiled.with_globals(&serde_json::json!({ "g": "/a/b'\"" }))?;
         let mut out = Vec::new();
         let address = PageAddress { page: "p/", url: "/x/p/", permalink: "https://e.fr/x/p/" };
         engine.render(name, &address, values, &mut out)?;
@@ -309,6 +312,36 @@ mod tests {
             .expect_err("undefined");
         assert_eq!((error.line, error.col), (2, 6));
         assert!(error.message.starts_with("cannot render /p/: "), "{}", error.message);
+    }
+
+    #[test]
+    fn maps_are_iterated_in_the_order_vigie_gives_them() {
+        // Without Tera's `preserve_order`, its maps iterate in a random order
+        // chosen anew by each instance: themes would render differently from
+        // build to build.
+        #[derive(Serialize)]
+        struct Labels {
+            t: std::collections::BTreeMap<&'static str, &'static str>,
+        }
+        let t: std::collections::BTreeMap<_, _> =
+            [("c", "3"), ("a", "1"), ("d", "4"), ("b", "2")].into_iter().collect();
+        let page = [("p.html", "{% for k, v in t %}{{ k }}{{ v }} {% endfor %}")];
+        for _ in 0..5 {
+            let mut compiled = Templates::compile(&theme_with(&page), &[]).expect("compiles");
+            let engine = compiled.with_globals(&serde_json::json!({})).expect("globals");
+            let mut out = Vec::new();
+            let address = PageAddress { page: "p/", url: "/p/", permalink: "https://e.fr/p/" };
+            engine.render("p.html", &address, &Labels { t: t.clone() }, &mut out).expect("renders");
+            assert_eq!(String::from_utf8_lossy(&out), "a1 b2 c3 d4 ");
+        }
+    }
+
+    #[test]
+    fn an_unknown_filter_is_named_once_with_its_template_in_the_cause() {
+        let error =
+            Templates::compile(&theme_with(&[("a.html", "<p>\n{{ x | date }}</p>")]), &[]).err().expect("unknown");
+        assert_eq!(error.message, "invalid template: Unknown filter `date`");
+        assert!(error.causes.first().is_some_and(|c| c.contains("a.html:2:")), "{:?}", error.causes);
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub(crate) struct Renderer<'a> {
     /// The indexed incidents.
     pub archive: &'a Archive<'a>,
     /// The templates, with this build's global values.
-    pub engine: Engine,
+    pub engine: Engine<'a>,
     /// Runs the jobs and streams their files.
     pub executor: Executor<'a>,
     /// One record per incident, in archive order.
@@ -90,7 +90,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn new(
         c: Constants<'a>,
         archive: &'a Archive<'a>,
-        templates: &Templates,
+        templates: &'a mut Templates,
         generated: DateTime<Tz>,
         executor: Executor<'a>,
     ) -> Result<Self, RenderError> {
