@@ -76,8 +76,6 @@ pub struct Site {
     pub(crate) translations: Translations,
     /// How long each step took.
     pub timings: Vec<(&'static str, Duration)>,
-    /// The compiled templates, kept between renders of the same site.
-    templates: Option<Templates>,
 }
 
 /// What a build did.
@@ -127,7 +125,7 @@ impl Site {
         let theme = timed(&mut timings, "theme", || theme::load(&root, &config.theme))?;
         let translations = Translations::load(&theme, &config.language)?;
         let content = timed(&mut timings, "content", || content(&root, &config, options.drafts))?;
-        Ok(Site { options, config, content, theme, translations, timings, templates: None })
+        Ok(Site { options, config, content, theme, translations, timings })
     }
 
     /// Reads the content again with `content` (after an edit under
@@ -142,26 +140,29 @@ impl Site {
 
     /// Renders the whole site into `sink`, step by step; returns what it made.
     pub(crate) fn render_into(&mut self, sink: &dyn Sink) -> Result<Rendered, Error> {
-        self.render_with(sink, None)
+        let mut templates = self.compile_templates()?;
+        self.render_with(sink, &mut templates, None)
     }
 
-    /// [`Site::render_into`], asking `hook` first whether each file is the
-    /// same as in the last good build (files it keeps are not put in the
-    /// sink: the caller has them from its previous output). The templates
-    /// are compiled once and kept for the next renders.
-    pub(crate) fn render_with(&mut self, sink: &dyn Sink, hook: Option<&dyn ReuseHook>) -> Result<Rendered, Error> {
+    /// Compiles the theme's templates (`vigie serve` keeps them until the
+    /// theme changes).
+    pub(crate) fn compile_templates(&mut self) -> Result<Templates, Error> {
+        let theme = &self.theme;
+        Ok(timed(&mut self.timings, "templates", || Templates::compile(theme, &[sitemap::TEMPLATE]))?)
+    }
+
+    /// [`Site::render_into`] with `templates` (compiled from this site's
+    /// theme), asking `hook` first whether each file is the same as in the
+    /// last good build (files it keeps are not put in the sink: the caller
+    /// has them from its previous output).
+    pub(crate) fn render_with(
+        &mut self,
+        sink: &dyn Sink,
+        templates: &mut Templates,
+        hook: Option<&dyn ReuseHook>,
+    ) -> Result<Rendered, Error> {
         let mut timings = std::mem::take(&mut self.timings);
-        if self.templates.is_none() {
-            let templates = timed(&mut timings, "templates", || Templates::compile(&self.theme, &[sitemap::TEMPLATE]));
-            self.templates = Some(templates?);
-        }
-        // Taken out for the render (which sets this build's values on them), then kept.
-        let mut templates = self.templates.take();
-        let result = match &mut templates {
-            Some(templates) => self.render_steps(templates, sink, hook, &mut timings),
-            None => Ok(Rendered::default()),
-        };
-        self.templates = templates;
+        let result = self.render_steps(templates, sink, hook, &mut timings);
         self.timings = timings;
         result
     }

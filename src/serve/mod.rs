@@ -15,6 +15,7 @@ pub(crate) mod watch;
 
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{MemorySink, Output};
+use crate::render::engine::Templates;
 use crate::site::{BuildOptions, Site};
 use livereload::Generation;
 use memo::RenderMemo;
@@ -176,13 +177,22 @@ struct Session {
     options: ServeOptions,
     base_url: String,
     site: Option<Site>,
+    /// The theme's compiled templates, kept until the theme changes.
+    templates: Option<Templates>,
     parsed: ParseCache,
     memo: RenderMemo,
 }
 
 impl Session {
     fn new(options: ServeOptions, base_url: String) -> Self {
-        Session { options, base_url, site: None, parsed: ParseCache::default(), memo: RenderMemo::default() }
+        Session {
+            options,
+            base_url,
+            site: None,
+            templates: None,
+            parsed: ParseCache::default(),
+            memo: RenderMemo::default(),
+        }
     }
 
     /// Loads everything anew: at start-up, and when the configuration, the
@@ -197,6 +207,7 @@ impl Session {
         self.parsed = ParseCache::default();
         self.memo = RenderMemo::default();
         self.site = None;
+        self.templates = None;
         let parsed = &mut self.parsed;
         let mut content = |root: &Path, config: &_, drafts| load_content_cached(root, config, drafts, parsed, None);
         self.site = Some(Site::load_with(build, &mut content)?);
@@ -227,8 +238,12 @@ impl Session {
         let result = loaded.and_then(|()| {
             // Loaded just above when it succeeded; never None here.
             let site = self.site.as_mut().ok_or_else(|| Diagnostic::general("internal error: no site was loaded"))?;
+            let templates = match &mut self.templates {
+                Some(templates) => templates,
+                templates => templates.insert(site.compile_templates()?),
+            };
             let sink = MemorySink::default();
-            site.render_with(&sink, Some(&self.memo))?;
+            site.render_with(&sink, templates, Some(&self.memo))?;
             if verbose {
                 for (step, took) in site.timings.drain(..) {
                     eprintln!("  {step:<16} {:>8.1} ms", took.as_secs_f64() * 1000.0);
