@@ -2,7 +2,7 @@
 //! the years, the services, and each incident's neighbours. Holds indices
 //! into the incident list (newest first), never copies.
 
-use crate::content::model::{Incident, Phase};
+use crate::content::model::{Change, Incident, Phase};
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -15,18 +15,28 @@ pub(crate) struct Archive<'a> {
     pub incidents: &'a [Arc<Incident>],
     /// Build time, which decides what is ongoing or upcoming.
     pub now: DateTime<Tz>,
-    /// Ongoing incidents (oldest start first), then upcoming ones (soonest first).
+    /// Each incident's phase at `now`, in archive order.
+    pub phases: Vec<Phase>,
+    /// What is happening now: ongoing incidents and maintenance in
+    /// progress, oldest start first.
     pub current: Vec<usize>,
-    /// Incidents by year of their start, each newest first; years ascending.
+    /// What has not started yet (planned maintenance, and those called off
+    /// before their window), soonest first.
+    pub upcoming: Vec<usize>,
+    /// What has started (the history), newest first.
+    pub history: Vec<usize>,
+    /// The history by year of start, each newest first; years ascending.
     pub years: BTreeMap<i32, Vec<usize>>,
-    /// Incidents by service key, each newest first.
+    /// Every post of each service (feeds, calendars), by service key, each newest first.
     pub services: BTreeMap<String, Vec<usize>>,
+    /// The history of each service, by service key, each newest first.
+    pub service_histories: BTreeMap<String, Vec<usize>>,
     /// The year and month (1–12) each incident started in, in the site's
     /// time zone, in archive order: computed once, read by every page that
     /// groups incidents by year or month.
     pub start_months: Vec<(i32, u32)>,
     /// Each incident's latest change at `now` (see [`Incident::last_change`]).
-    pub last_changes: Vec<DateTime<Tz>>,
+    pub last_changes: Vec<Option<DateTime<Tz>>>,
 }
 
 impl<'a> Archive<'a> {
@@ -34,30 +44,56 @@ impl<'a> Archive<'a> {
     pub(crate) fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>) -> Self {
         let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut ongoing = Vec::new();
-        let mut upcoming = Vec::new();
+        let mut service_histories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let (mut current, mut upcoming, mut history) = (Vec::new(), Vec::new(), Vec::with_capacity(incidents.len()));
         let mut start_months = Vec::with_capacity(incidents.len());
+        let phases: Vec<Phase> = incidents.par_iter().map(|i| i.phase(now)).collect();
         for (i, incident) in incidents.iter().enumerate() {
             let local = incident.start.naive_local();
             start_months.push((local.year(), local.month()));
-            years.entry(local.year()).or_default().push(i);
+            let started = incident.has_started(now);
+            if started {
+                history.push(i);
+                years.entry(local.year()).or_default().push(i);
+            } else {
+                upcoming.push(i);
+            }
+            if phases[i].is_current() {
+                current.push(i);
+            }
             for key in &incident.services {
-                match services.get_mut(key) {
-                    Some(items) => items.push(i),
-                    None => drop(services.insert(key.clone(), vec![i])),
+                push_to(&mut services, key, i);
+                if started {
+                    push_to(&mut service_histories, key, i);
                 }
             }
-            match incident.phase(now) {
-                Phase::Ongoing => ongoing.push(i),
-                Phase::Upcoming => upcoming.push(i),
-                Phase::Resolved => {}
-            }
         }
-        ongoing.reverse();
+        current.reverse();
         upcoming.reverse();
-        ongoing.extend(upcoming);
         let last_changes = incidents.par_iter().map(|i| i.last_change(now)).collect();
-        Archive { incidents, now, current: ongoing, years, services, start_months, last_changes }
+        Archive {
+            incidents,
+            now,
+            phases,
+            current,
+            upcoming,
+            history,
+            years,
+            services,
+            service_histories,
+            start_months,
+            last_changes,
+        }
+    }
+
+    /// The soonest change after `now` over the whole archive: when, which
+    /// incident, and what changes.
+    pub(crate) fn next_change(&self) -> Option<(DateTime<Tz>, usize, Change)> {
+        self.incidents
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, incident)| incident.next_change(self.now).map(|(t, change)| (t, i, change)))
+            .min_by_key(|&(t, i, _)| (t, i))
     }
 
     /// The older neighbour (previous) and newer neighbour (next) of incident `i`.
@@ -86,9 +122,24 @@ impl<'a> Archive<'a> {
         latest
     }
 
-    /// The incidents of one service, newest first (empty for an unused service).
+    /// Every post of one service, newest first (empty for an unused service).
     pub(crate) fn of_service(&self, key: &str) -> &[usize] {
         self.services.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The history of one service (what has started), newest first.
+    pub(crate) fn history_of_service(&self, key: &str) -> &[usize] {
+        self.service_histories.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// What has not started yet for one service, soonest first.
+    pub(crate) fn upcoming_of_service(&self, key: &str) -> Vec<usize> {
+        self.upcoming.iter().copied().filter(|&i| self.incidents[i].services.iter().any(|s| s == key)).collect()
+    }
+
+    /// What is happening now for one service, oldest start first.
+    pub(crate) fn current_of_service(&self, key: &str) -> Vec<usize> {
+        self.current.iter().copied().filter(|&i| self.incidents[i].services.iter().any(|s| s == key)).collect()
     }
 
     /// Total downtime of the given incidents (ended, unplanned incidents only).
@@ -113,6 +164,13 @@ impl<'a> Archive<'a> {
         let start = indices.partition_point(|&i| self.incidents[i].start > self.now);
         let end = indices.partition_point(|&i| self.incidents[i].start >= since);
         start..end.max(start)
+    }
+}
+
+fn push_to(map: &mut BTreeMap<String, Vec<usize>>, key: &str, i: usize) {
+    match map.get_mut(key) {
+        Some(items) => items.push(i),
+        None => drop(map.insert(key.to_string(), vec![i])),
     }
 }
 

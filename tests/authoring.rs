@@ -221,7 +221,7 @@ fn update_refuses_what_the_build_refuses_and_leaves_the_file() {
     let run = site.run(["update", POST, "--status", "completed", "Fini."]);
     assert_eq!(run.code, Some(1), "a maintenance status on an incident");
     assert!(
-        run.stderr.starts_with(&format!("{POST}:29:10: error: status \"completed\" is not used for a incident\n")),
+        run.stderr.starts_with(&format!("{POST}:29:10: error: status \"completed\" is not used for an incident\n")),
         "{}",
         run.stderr
     );

@@ -72,6 +72,8 @@ pub enum Status {
     InProgress,
     /// Maintenance: over.
     Completed,
+    /// Maintenance: called off; its window stays announced as cancelled.
+    Cancelled,
 }
 
 impl Status {
@@ -85,18 +87,25 @@ impl Status {
             Status::Scheduled => "scheduled",
             Status::InProgress => "in_progress",
             Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
         }
     }
 
     /// Whether this status closes the timeline.
     pub(crate) fn is_final(self) -> bool {
+        matches!(self, Status::Resolved | Status::Completed | Status::Cancelled)
+    }
+
+    /// Whether this status says that the event took place and is over
+    /// (`resolved`, `completed`; not `cancelled`), so that it has an end.
+    pub(crate) fn ends_it(self) -> bool {
         matches!(self, Status::Resolved | Status::Completed)
     }
 
     /// The statuses a post of `kind` may use.
     pub(crate) fn allowed_for(kind: Kind) -> &'static [Status] {
         match kind {
-            Kind::Maintenance => &[Status::Scheduled, Status::InProgress, Status::Completed],
+            Kind::Maintenance => &[Status::Scheduled, Status::InProgress, Status::Completed, Status::Cancelled],
             Kind::Incident | Kind::Notice => {
                 &[Status::Investigating, Status::Identified, Status::Monitoring, Status::Resolved]
             }
@@ -113,17 +122,23 @@ pub struct Update {
     pub status: Status,
     /// Its text, rendered from Markdown.
     pub html: Arc<str>,
+    /// Its text as written (Markdown), for plain-text outputs such as calendars.
+    pub text: Arc<str>,
 }
 
 /// Where an incident stands at build time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Phase {
-    /// Starts after build time (a planned maintenance, typically).
+    /// Not started yet (a planned maintenance, typically).
     Upcoming,
-    /// Started and not over.
+    /// Started and not over (a maintenance: in progress).
     Ongoing,
-    /// Over.
+    /// A maintenance still in progress after the end of its planned window.
+    Overrunning,
+    /// Over (a maintenance: completed).
     Resolved,
+    /// A maintenance that was called off.
+    Cancelled,
 }
 
 impl Phase {
@@ -132,9 +147,33 @@ impl Phase {
         match self {
             Phase::Upcoming => "upcoming",
             Phase::Ongoing => "ongoing",
+            Phase::Overrunning => "overrunning",
             Phase::Resolved => "resolved",
+            Phase::Cancelled => "cancelled",
         }
     }
+
+    /// Whether what it describes is happening now (« En ce moment »).
+    pub(crate) fn is_current(self) -> bool {
+        matches!(self, Phase::Ongoing | Phase::Overrunning)
+    }
+
+    /// Whether nothing more will happen by itself: a page that shows only
+    /// final phases does not depend on the build time.
+    pub(crate) fn is_final(self) -> bool {
+        matches!(self, Phase::Resolved | Phase::Cancelled)
+    }
+}
+
+/// What the next change of an incident's phase or timeline will be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Its start is reached.
+    Starts,
+    /// Its (planned) end is reached.
+    Ends,
+    /// An update dated in the future becomes visible.
+    Update,
 }
 
 /// One validated incident post.
@@ -177,31 +216,88 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// The time of the latest change seen at `now`: the latest of the start,
-    /// the end and the updates that are not in the future. Passing a planned
-    /// start or end counts as a change, since the incident's state changes then.
-    /// When everything is in the future (an announced maintenance), its earliest time.
-    pub(crate) fn last_change(&self, now: DateTime<Tz>) -> DateTime<Tz> {
-        let times = std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at));
-        let (mut latest_past, mut soonest_future) = (None, None);
-        for t in times {
-            if t <= now {
-                latest_past = latest_past.max(Some(t));
-            } else {
-                soonest_future = Some(soonest_future.map_or(t, |s: DateTime<Tz>| s.min(t)));
-            }
-        }
-        latest_past.or(soonest_future).unwrap_or(self.start)
+    /// When it was first told: its first update, or its start when that is earlier or when it has none.
+    pub(crate) fn announced(&self) -> DateTime<Tz> {
+        self.updates.first().map_or(self.start, |u| u.at.min(self.start))
     }
 
-    /// Where the incident stands at `now`.
+    /// How many of its updates are published at `now`: those dated at or
+    /// before it (the timeline is in time order). An update written ahead
+    /// of time appears when its time comes.
+    pub(crate) fn published_updates(&self, now: DateTime<Tz>) -> usize {
+        self.updates.partition_point(|u| u.at <= now)
+    }
+
+    /// The time of the latest change seen at `now`: the latest of the start,
+    /// the end and the updates that are not in the future. Passing a planned
+    /// start or end counts as a change, since the incident's state changes
+    /// then. `None` when everything is still in the future (not announced yet).
+    pub(crate) fn last_change(&self, now: DateTime<Tz>) -> Option<DateTime<Tz>> {
+        self.times().filter(|&t| t <= now).max()
+    }
+
+    /// The soonest time after `now` at which something of it changes (its
+    /// phase, or an update written ahead of time appears), and what.
+    pub(crate) fn next_change(&self, now: DateTime<Tz>) -> Option<(DateTime<Tz>, Change)> {
+        let start = std::iter::once((self.start, Change::Starts));
+        let end = self.end.map(|end| (end, Change::Ends));
+        let updates = self.updates.iter().map(|u| (u.at, Change::Update));
+        // An end reached after the timeline closed changes nothing (a start
+        // still does: a cancelled maintenance enters the history then).
+        let closed_at = self.updates.iter().find(|u| u.status.is_final()).map(|u| u.at);
+        let end = end.filter(|&(t, _)| closed_at.is_none_or(|closed| t <= closed));
+        start.chain(end).chain(updates).filter(|&(t, _)| t > now).min_by_key(|&(t, _)| t)
+    }
+
+    fn times(&self) -> impl Iterator<Item = DateTime<Tz>> + '_ {
+        std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at))
+    }
+
+    /// The status of its latest update published at `now`.
+    pub(crate) fn status_at(&self, now: DateTime<Tz>) -> Option<Status> {
+        self.updates[..self.published_updates(now)].last().map(|u| u.status)
+    }
+
+    /// Where the incident stands at `now`. A maintenance's timeline decides
+    /// first (`cancelled`, `completed`, `in_progress`: still in progress
+    /// after its planned end, it is overrunning), then its planned window;
+    /// any other post goes by its start and end.
     pub(crate) fn phase(&self, now: DateTime<Tz>) -> Phase {
+        if self.kind == Kind::Maintenance {
+            match self.status_at(now) {
+                Some(Status::Cancelled) => return Phase::Cancelled,
+                Some(Status::Completed) => return Phase::Resolved,
+                Some(Status::InProgress) if self.end.is_some_and(|end| end <= now) => return Phase::Overrunning,
+                Some(Status::InProgress) => return Phase::Ongoing,
+                _ => {}
+            }
+        }
         if self.start > now {
             Phase::Upcoming
         } else if self.end.is_none_or(|end| end > now) {
             Phase::Ongoing
         } else {
             Phase::Resolved
+        }
+    }
+
+    /// Whether it has started at `now`: history and year pages show only
+    /// what has (a cancelled maintenance once its planned start has passed).
+    pub(crate) fn has_started(&self, now: DateTime<Tz>) -> bool {
+        self.start <= now || matches!(self.phase(now), Phase::Ongoing | Phase::Overrunning | Phase::Resolved)
+    }
+
+    /// When it actually ended, once its phase is `resolved`: for a maintenance,
+    /// its `completed` update (which may be before or after the planned end);
+    /// otherwise its end.
+    pub(crate) fn actual_end(&self, phase: Phase) -> Option<DateTime<Tz>> {
+        if phase != Phase::Resolved {
+            return None;
+        }
+        let completed = self.updates.iter().find(|u| u.status == Status::Completed).map(|u| u.at);
+        match self.kind {
+            Kind::Maintenance => completed.or(self.end),
+            _ => self.end,
         }
     }
 
@@ -213,5 +309,97 @@ impl Incident {
     /// Whether its duration counts as downtime (ended, unplanned incidents).
     pub(crate) fn counts_as_downtime(&self) -> bool {
         self.kind == Kind::Incident && self.end.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Tz> {
+        chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 12, day, hour, 0, 0).single().expect("a time")
+    }
+
+    fn maintenance(updates: &[(DateTime<Tz>, Status)]) -> Incident {
+        Incident {
+            source: "content/m.md".into(),
+            title: "Maintenance".into(),
+            slug: "maintenance".into(),
+            start: at(10, 22),
+            end: Some(at(11, 2)),
+            services: vec!["web".into()],
+            kind: Kind::Maintenance,
+            severity: None,
+            reference: None,
+            summary_html: None,
+            summary_in_body: false,
+            draft: false,
+            updates: updates
+                .iter()
+                .map(|&(at, status)| Update { at, status, html: Arc::from(""), text: Arc::from("") })
+                .collect(),
+            body_html: Arc::from(""),
+            path: "m/".into(),
+            source_hash: 0,
+        }
+    }
+
+    #[test]
+    fn a_maintenance_goes_from_upcoming_to_completed_by_its_window_and_its_timeline() {
+        let announced = maintenance(&[(at(1, 9), Status::Scheduled)]);
+        assert_eq!(announced.phase(at(10, 21)), Phase::Upcoming);
+        assert_eq!(announced.phase(at(10, 22)), Phase::Ongoing);
+        assert_eq!(announced.phase(at(11, 2)), Phase::Resolved);
+        assert!(!announced.has_started(at(10, 21)) && announced.has_started(at(10, 22)));
+
+        let done_early = maintenance(&[
+            (at(1, 9), Status::Scheduled),
+            (at(10, 22), Status::InProgress),
+            (at(11, 1), Status::Completed),
+        ]);
+        assert_eq!(done_early.phase(at(11, 0)), Phase::Ongoing);
+        assert_eq!(done_early.phase(at(11, 1)), Phase::Resolved);
+        assert_eq!(done_early.actual_end(Phase::Resolved), Some(at(11, 1)));
+
+        let overrun = maintenance(&[
+            (at(1, 9), Status::Scheduled),
+            (at(10, 22), Status::InProgress),
+            (at(11, 5), Status::Completed),
+        ]);
+        assert_eq!(overrun.phase(at(11, 1)), Phase::Ongoing);
+        assert_eq!(overrun.phase(at(11, 3)), Phase::Overrunning);
+        assert_eq!(overrun.phase(at(11, 5)), Phase::Resolved);
+        assert_eq!(overrun.actual_end(Phase::Resolved), Some(at(11, 5)));
+        assert_eq!(overrun.actual_end(Phase::Overrunning), None);
+    }
+
+    #[test]
+    fn a_cancelled_maintenance_stays_cancelled_and_enters_history_at_its_planned_start() {
+        let cancelled = maintenance(&[(at(1, 9), Status::Scheduled), (at(5, 9), Status::Cancelled)]);
+        assert_eq!(cancelled.phase(at(4, 9)), Phase::Upcoming);
+        assert_eq!(cancelled.phase(at(5, 9)), Phase::Cancelled);
+        assert_eq!(cancelled.phase(at(20, 9)), Phase::Cancelled);
+        assert!(!cancelled.has_started(at(5, 9)));
+        assert!(cancelled.has_started(at(10, 22)));
+        assert_eq!(cancelled.actual_end(Phase::Cancelled), None);
+    }
+
+    #[test]
+    fn changes_are_never_in_the_future_and_the_next_one_is_named() {
+        let m = maintenance(&[(at(1, 9), Status::Scheduled), (at(10, 23), Status::InProgress)]);
+        assert_eq!(m.last_change(at(1, 8)), None);
+        assert_eq!(m.last_change(at(9, 9)), Some(at(1, 9)));
+        assert_eq!(m.last_change(at(10, 22)), Some(at(10, 22)));
+        assert_eq!(m.announced(), at(1, 9));
+        assert_eq!(m.published_updates(at(10, 22)), 1);
+        assert_eq!(m.next_change(at(9, 9)), Some((at(10, 22), Change::Starts)));
+        assert_eq!(m.next_change(at(10, 22)), Some((at(10, 23), Change::Update)));
+        assert_eq!(m.next_change(at(10, 23)), Some((at(11, 2), Change::Ends)));
+        assert_eq!(m.next_change(at(11, 2)), None);
+        // Cancelled before its window: its planned start moves it into the history, its end changes nothing.
+        let cancelled = maintenance(&[(at(1, 9), Status::Scheduled), (at(5, 9), Status::Cancelled)]);
+        assert_eq!(cancelled.next_change(at(5, 9)), Some((at(10, 22), Change::Starts)));
+        assert_eq!(cancelled.next_change(at(10, 22)), None);
     }
 }

@@ -162,12 +162,16 @@ impl Checker<'_, '_> {
                 self.error(
                     raw_end,
                     format!("the end ({}) is before the start ({})", end.to_rfc3339(), start.to_rfc3339()),
-                    "check both dates; `end` is when service was restored",
+                    if kind_of(&raw) == Kind::Maintenance {
+                        "check both dates; for a maintenance, `start` and `end` are its planned window"
+                    } else {
+                        "check both dates; `end` is when service was restored"
+                    },
                 );
             }
         }
         let services = self.services(&raw.services);
-        let kind = raw.kind.as_ref().map_or(Kind::Incident, |k| *k.get_ref());
+        let kind = kind_of(&raw);
         let severity = raw.severity.as_ref().map(|s| *s.get_ref());
         if kind == Kind::Incident && severity.is_none() {
             self.error(
@@ -264,10 +268,15 @@ impl Checker<'_, '_> {
             let status = *u.status.get_ref();
             if !allowed.contains(&status) {
                 let list = allowed.iter().map(|s| format!("\"{}\"", s.as_str())).collect::<Vec<_>>().join(", ");
+                let hint = if status == Status::Cancelled {
+                    format!("only a maintenance can be cancelled; a false alarm is closed as any {} is, with status = \"resolved\" and a text that says so", kind.as_str())
+                } else {
+                    format!("{} {} uses {list}", article(kind), kind.as_str())
+                };
                 self.error(
                     &u.status,
-                    format!("status \"{}\" is not used for a {}", status.as_str(), kind.as_str()),
-                    format!("a {} uses {list}", kind.as_str()),
+                    format!("status \"{}\" is not used for {} {}", status.as_str(), article(kind), kind.as_str()),
+                    hint,
                 );
             }
             let Some(at) = self.datetime(&u.at) else { continue };
@@ -284,8 +293,13 @@ impl Checker<'_, '_> {
                     );
                 }
             }
+            // A maintenance may be called off, or begin early (`vigie check` warns), before its window.
+            let early_is_fine = match kind {
+                Kind::Maintenance => status != Status::Completed,
+                _ => status == Status::Scheduled,
+            };
             if let Some(start) = start {
-                if at < start && status != Status::Scheduled {
+                if at < start && !early_is_fine {
                     self.error(
                         &u.at,
                         format!("this update ({}) is before the start ({})", at.to_rfc3339(), start.to_rfc3339()),
@@ -294,7 +308,12 @@ impl Checker<'_, '_> {
                 }
             }
             previous = Some(at);
-            updates.push(Update { at, status, html: self.cx.markdown.render(&u.text).into() });
+            updates.push(Update {
+                at,
+                status,
+                html: self.cx.markdown.render(&u.text).into(),
+                text: u.text.as_str().into(),
+            });
         }
         match raw.updates.last() {
             // A maintenance may give its planned end before it is completed.
@@ -304,7 +323,7 @@ impl Checker<'_, '_> {
             _ => {}
         }
         if !has_end {
-            if let Some(closing) = raw.updates.iter().find(|u| u.status.get_ref().is_final()) {
+            if let Some(closing) = raw.updates.iter().find(|u| u.status.get_ref().ends_it()) {
                 self.error(
                     &closing.status,
                     format!(
@@ -317,6 +336,18 @@ impl Checker<'_, '_> {
         }
         updates
     }
+}
+
+/// « a » or « an » before a kind's name.
+fn article(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Incident => "an",
+        Kind::Maintenance | Kind::Notice => "a",
+    }
+}
+
+fn kind_of(raw: &RawFrontMatter) -> Kind {
+    raw.kind.as_ref().map_or(Kind::Incident, |k| *k.get_ref())
 }
 
 /// A hash of a file's text, to tell whether an incident changed.

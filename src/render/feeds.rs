@@ -26,7 +26,7 @@ struct Feed<'r> {
     title: String,
     /// Site-relative path of the page the feed is about.
     page: String,
-    /// Its latest change: the latest of its entries', or the build time when it has none.
+    /// Its latest change: the latest of its entries', or the site's when it has none.
     updated: DateTime<Tz>,
     entries: Vec<Entry<'r>>,
 }
@@ -50,11 +50,19 @@ struct EntryValues<'a> {
 /// sink; returns how many.
 pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let archive = r.archive;
-    let all: Vec<usize> = (0..archive.incidents.len()).collect();
-    let mut specs = vec![(String::new(), r.c.config.title.clone(), &all[..])];
+    // A post is in the feeds once it is announced: something of it is dated at or before the build.
+    let announced = |items: &[usize]| -> Vec<usize> {
+        items.iter().copied().filter(|&i| archive.last_changes[i].is_some()).collect()
+    };
+    let all: Vec<usize> = announced(&(0..archive.incidents.len()).collect::<Vec<_>>());
+    let mut specs = vec![(String::new(), r.c.config.title.clone(), all.clone())];
     for (key, service) in &r.c.config.services {
-        specs.push((service_path(key), format!("{} – {}", r.c.config.title, service.name), archive.of_service(key)));
+        let items = announced(archive.of_service(key));
+        specs.push((service_path(key), format!("{} – {}", r.c.config.title, service.name), items));
     }
+    // An empty feed is as old as the site's latest change, so that it too
+    // does not change between builds.
+    let site_updated = archive.last_changes.iter().flatten().max().copied().unwrap_or_else(epoch);
     let latest: Vec<Vec<usize>> =
         specs.iter().map(|(_, _, items)| archive.latest_changed(items, r.c.config.feed_limit)).collect();
     // Every entry's content is rendered once, then shared by the feeds that carry it.
@@ -76,12 +84,12 @@ pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
                     Some(Entry {
                         incident,
                         title: entry_title(r, incident),
-                        last_change: archive.last_changes[i],
+                        last_change: archive.last_changes[i]?,
                         content,
                     })
                 })
                 .collect();
-            let updated = entries.iter().map(|e| e.last_change).max().unwrap_or(archive.now);
+            let updated = entries.iter().map(|e| e.last_change).max().unwrap_or(site_updated);
             Feed { page: dir.clone(), dir, title, updated, entries }
         })
         .collect();
@@ -119,6 +127,11 @@ pub(crate) fn entry_id(urls: &Urls, incident: &Incident) -> String {
     let source = crate::paths::slash_path(&source);
     let source = source.strip_prefix("content/").unwrap_or(&source);
     format!("tag:{},{}:{}", urls.host(), incident.start.format("%Y"), utf8_percent_encode(source, PATH))
+}
+
+/// 1970-01-01 in UTC: the latest change of a site without posts.
+fn epoch() -> DateTime<Tz> {
+    DateTime::from_timestamp(0, 0).unwrap_or_default().with_timezone(&Tz::UTC)
 }
 
 fn fixed(t: DateTime<Tz>) -> DateTime<FixedOffset> {
@@ -178,7 +191,7 @@ fn atom_feed(c: &Constants<'_>, job: &Job<'_, &Feed<'_>>, out: &mut Vec<u8>) -> 
                     title: e.title.as_str().into(),
                     id: entry_id(&c.urls, incident),
                     updated: fixed(e.last_change),
-                    published: Some(fixed(incident.start)),
+                    published: Some(fixed(incident.announced())),
                     links: vec![link(c.urls.absolute(&incident.path), "alternate", Some("text/html"))],
                     categories: categories(c, incident)
                         .into_iter()
@@ -225,7 +238,7 @@ fn rss_feed(c: &Constants<'_>, job: &Job<'_, &Feed<'_>>, out: &mut Vec<u8>) -> R
                     title: Some(e.title.clone()),
                     link: Some(c.urls.absolute(&incident.path)),
                     guid: Some(rss::Guid { value: entry_id(&c.urls, incident), permalink: false }),
-                    pub_date: Some(fixed(e.last_change).to_rfc2822()),
+                    pub_date: Some(fixed(incident.announced()).to_rfc2822()),
                     categories: categories(c, incident)
                         .into_iter()
                         .map(|(_, label)| rss::Category { name: label, domain: None })

@@ -18,7 +18,7 @@ pub(crate) const TEMPLATE: (&str, &str) = ("sitemap.xml", include_str!("sitemap.
 #[derive(Hash)]
 struct Sitemap<'r> {
     lists: Vec<String>,
-    incidents: Vec<(&'r str, DateTime<Tz>)>,
+    incidents: Vec<(&'r str, Option<DateTime<Tz>>)>,
 }
 
 #[derive(Serialize)]
@@ -30,7 +30,8 @@ struct SitemapValues {
 #[derive(Serialize)]
 struct IncidentEntry {
     loc: String,
-    lastmod: String,
+    /// Absent while nothing of the incident is public yet.
+    lastmod: Option<String>,
 }
 
 /// What `robots.txt` is made of: nothing but the base URL, a constant.
@@ -57,7 +58,7 @@ pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8
                     .iter()
                     .map(|(path, changed)| IncidentEntry {
                         loc: r.c.urls.absolute(path),
-                        lastmod: exact_offset(changed).to_rfc3339(),
+                        lastmod: changed.map(|t| exact_offset(&t).to_rfc3339()),
                     })
                     .collect(),
             };
