@@ -2,7 +2,7 @@
 //! the years, the services, and each incident's neighbours. Holds indices
 //! into the incident list (newest first), never copies.
 
-use crate::content::model::{Change, Incident, Phase};
+use crate::content::model::{Change, Incident, Kind, Phase};
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -20,8 +20,8 @@ pub(crate) struct Archive<'a> {
     /// What is happening now: ongoing incidents and maintenance in
     /// progress, oldest start first.
     pub current: Vec<usize>,
-    /// What has not started yet (planned maintenance, and those called off
-    /// before their window), soonest first.
+    /// What has not started yet (planned maintenance, those called off
+    /// before their window, notices), soonest first.
     pub upcoming: Vec<usize>,
     /// What has started (the history), newest first.
     pub history: Vec<usize>,
@@ -55,7 +55,8 @@ impl<'a> Archive<'a> {
             if started {
                 history.push(i);
                 years.entry(local.year()).or_default().push(i);
-            } else {
+            } else if incident.kind != Kind::Incident {
+                // An incident dated in the future is listed once it starts.
                 upcoming.push(i);
             }
             if phases[i].is_current() {

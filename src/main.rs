@@ -72,6 +72,9 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
         report.written.written,
         report.written.kept,
     );
+    if let Some(next) = &report.next_change {
+        eprintln!("{next}; rebuild then to show it (see \"Keeping the site on time\" in the README).");
+    }
     Ok(())
 }
 

@@ -95,6 +95,46 @@ pub struct BuildReport {
     pub written: WriteStats,
     /// Nothing changed since the last build: nothing was rendered or written.
     pub unchanged: bool,
+    /// When the output will next change by itself (a rebuild is due then).
+    pub next_change: Option<NextChange>,
+}
+
+/// The next moment at which a build of the same tree gives another site:
+/// a maintenance starts or reaches its planned end, an update written ahead
+/// of time comes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextChange {
+    /// When, in the site's time zone.
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    /// The post's title.
+    pub title: String,
+    /// What happens then, e.g. `starts`.
+    pub what: &'static str,
+}
+
+impl std::fmt::Display for NextChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "next change: {}, \"{}\" {}", self.at.format("%Y-%m-%d %H:%M (%:z)"), self.title, self.what)
+    }
+}
+
+impl NextChange {
+    fn of(archive: &Archive<'_>) -> Option<NextChange> {
+        use crate::content::model::{Change, Kind, Phase, Status};
+        let (at, i, change) = archive.next_change()?;
+        let incident = &archive.incidents[i];
+        let what = match (change, archive.phases[i]) {
+            (Change::Starts, Phase::Cancelled) => "reaches its planned start (cancelled): it moves to the history",
+            (Change::Starts, _) => "starts",
+            (Change::Ends, _) if incident.kind == Kind::Maintenance => "reaches its planned end",
+            (Change::Ends, _) => "ends",
+            (Change::Update(Status::InProgress), _) => "gets its update \"in_progress\" written ahead of time",
+            (Change::Update(Status::Completed), _) => "gets its update \"completed\" written ahead of time",
+            (Change::Update(Status::Resolved), _) => "gets its update \"resolved\" written ahead of time",
+            (Change::Update(_), _) => "gets an update written ahead of time",
+        };
+        Some(NextChange { at: crate::render::format::exact_offset(&at), title: incident.title.clone(), what })
+    }
 }
 
 fn timed<T>(timings: &mut Vec<(&'static str, Duration)>, name: &'static str, step: impl FnOnce() -> T) -> T {
@@ -192,7 +232,7 @@ impl Site {
         let statics = &self.theme.statics;
         timed(timings, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
-        Ok(Rendered { pages, feeds })
+        Ok(Rendered { pages, feeds, next_change: NextChange::of(&archive) })
     }
 
     /// Renders the whole site into memory.
@@ -204,12 +244,14 @@ impl Site {
 }
 
 /// Counts of what a render made.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Rendered {
     /// HTML pages.
     pub pages: usize,
     /// Feed files.
     pub feeds: usize,
+    /// When the output will next change by itself.
+    pub next_change: Option<NextChange>,
 }
 
 /// Passes files on to a sink, remembering their paths (so that static files
@@ -316,5 +358,6 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
         timings,
         written,
         unchanged: false,
+        next_change: rendered.next_change,
     })
 }

@@ -22,6 +22,10 @@ const PINNED: &[(&str, &str)] = &[
     ("year_2011", "2011/index.html"),
     ("incident_with_timeline_and_footnote", INCIDENT),
     ("planned_maintenance", MAINTENANCE),
+    ("maintenance_in_progress", IN_PROGRESS),
+    ("maintenance_overrunning", OVERRUNNING),
+    ("maintenance_cancelled", CANCELLED),
+    ("service_databases", "services/databases/index.html"),
     ("service_mail", "services/mail/index.html"),
     ("services", "services/index.html"),
     ("not_found", "404.html"),
@@ -36,6 +40,15 @@ const INCIDENT: &str = "2011/10/26/micro-coupure-electrique-et-desynchronisation
 
 /// A maintenance still to come at the build time (`content/2030/demenagement-baies.md`).
 const MAINTENANCE: &str = "2030/01/15/demenagement-de-nos-baies-vers-une-nouvelle-salle/index.html";
+
+/// A maintenance in progress at the build time, to end before its planned end (`content/2024/migration-bases-mutualisees.md`).
+const IN_PROGRESS: &str = "2024/11/20/migration-des-bases-de-donnees-mutualisees-vers-de-nouveaux-serveurs/index.html";
+
+/// A maintenance still in progress after its planned end (`content/2024/remplacement-commutateur-coeur.md`).
+const OVERRUNNING: &str = "2024/11/20/remplacement-d-un-commutateur-de-coeur-de-reseau/index.html";
+
+/// A maintenance called off before its window (`content/2024/mise-a-jour-plateforme-telephonie.md`).
+const CANCELLED: &str = "2024/12/03/mise-a-jour-de-la-plateforme-de-telephonie/index.html";
 
 #[test]
 fn key_pages_at_the_root() {
@@ -69,6 +82,31 @@ fn the_chosen_pages_show_what_they_are_chosen_for(site: &FixtureSite) {
         texts(&maintenance, ".badges .badge"),
         ["Maintenance", "Prévue"],
         "{MAINTENANCE}: a planned maintenance"
+    );
+    for (page, phase) in
+        [(IN_PROGRESS, "En cours"), (OVERRUNNING, "En cours, au-delà du créneau prévu"), (CANCELLED, "Annulée")]
+    {
+        let html = site.page(page);
+        assert_eq!(texts(&html, ".badges .badge"), ["Maintenance", phase], "{page}: its phase");
+        assert_eq!(
+            texts(&html, ".as-of").len(),
+            usize::from(phase != "Annulée"),
+            "{page}: « État au » while not settled"
+        );
+    }
+    let home = site.page("index.html");
+    assert_eq!(
+        texts(&home, ".current .card-title"),
+        [
+            "Remplacement d'un commutateur de cœur de réseau",
+            "Migration des bases de données mutualisées vers de nouveaux serveurs"
+        ],
+        "home: what is happening now, oldest start first"
+    );
+    assert_eq!(
+        texts(&home, ".upcoming .card-title"),
+        ["Mise à jour de la plateforme de téléphonie", "Déménagement de nos baies vers une nouvelle salle"],
+        "home: what is planned, soonest first (the cancelled one marked)"
     );
 }
 

@@ -172,8 +172,8 @@ pub enum Change {
     Starts,
     /// Its (planned) end is reached.
     Ends,
-    /// An update dated in the future becomes visible.
-    Update,
+    /// An update dated in the future (written ahead of time) comes out, with this status.
+    Update(Status),
 }
 
 /// One validated incident post.
@@ -241,7 +241,7 @@ impl Incident {
     pub(crate) fn next_change(&self, now: DateTime<Tz>) -> Option<(DateTime<Tz>, Change)> {
         let start = std::iter::once((self.start, Change::Starts));
         let end = self.end.map(|end| (end, Change::Ends));
-        let updates = self.updates.iter().map(|u| (u.at, Change::Update));
+        let updates = self.updates.iter().map(|u| (u.at, Change::Update(u.status)));
         // An end reached after the timeline closed changes nothing (a start
         // still does: a cancelled maintenance enters the history then).
         let closed_at = self.updates.iter().find(|u| u.status.is_final()).map(|u| u.at);
@@ -394,7 +394,7 @@ mod tests {
         assert_eq!(m.announced(), at(1, 9));
         assert_eq!(m.published_updates(at(10, 22)), 1);
         assert_eq!(m.next_change(at(9, 9)), Some((at(10, 22), Change::Starts)));
-        assert_eq!(m.next_change(at(10, 22)), Some((at(10, 23), Change::Update)));
+        assert_eq!(m.next_change(at(10, 22)), Some((at(10, 23), Change::Update(Status::InProgress))));
         assert_eq!(m.next_change(at(10, 23)), Some((at(11, 2), Change::Ends)));
         assert_eq!(m.next_change(at(11, 2)), None);
         // Cancelled before its window: its planned start moves it into the history, its end changes nothing.

@@ -129,7 +129,11 @@ impl<'a> Renderer<'a> {
     /// Incident `n` (archive order) as what pages are made of.
     pub(crate) fn input(&self, n: usize) -> IncidentInput<'a> {
         let incident: &'a crate::content::model::Incident = &self.archive.incidents[n];
-        IncidentInput { incident, phase: incident.phase(self.archive.now) }
+        IncidentInput {
+            incident,
+            phase: self.archive.phases[n],
+            published: incident.published_updates(self.archive.now),
+        }
     }
 
     /// Renders `template` for the page at site-relative `page` into `out`.
@@ -160,15 +164,23 @@ impl<'a> Renderer<'a> {
 
 /// The site-wide feeds.
 pub(crate) fn site_feeds(config: &SiteConfig, urls: &Urls) -> FeedLinks {
-    FeedLinks { title: config.title.clone(), atom: urls.path("atom.xml"), rss: urls.path("rss.xml") }
+    feed_links(config.title.clone(), urls, "")
 }
 
 /// The feeds of one service.
 pub(crate) fn service_feeds(config: &SiteConfig, urls: &Urls, key: &str) -> FeedLinks {
     let name = config.services.get(key).map_or(key, |s| s.name.as_str());
+    feed_links(format!("{} – {}", config.title, name), urls, &urls::service_path(key))
+}
+
+/// The feeds and the calendar in site-relative folder `dir`.
+fn feed_links(title: String, urls: &Urls, dir: &str) -> FeedLinks {
+    let calendar = format!("{dir}maintenance.ics");
     FeedLinks {
-        title: format!("{} – {}", config.title, name),
-        atom: urls.path(&format!("{}atom.xml", urls::service_path(key))),
-        rss: urls.path(&format!("{}rss.xml", urls::service_path(key))),
+        title,
+        atom: urls.path(&format!("{dir}atom.xml")),
+        rss: urls.path(&format!("{dir}rss.xml")),
+        webcal: urls.webcal(&calendar),
+        calendar: urls.path(&calendar),
     }
 }

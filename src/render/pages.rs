@@ -27,12 +27,28 @@ struct Position<'a> {
     total: usize,
 }
 
+/// What the first page of a list shows of the present: what is happening
+/// now and what is planned. Its pages say « État au <build time> ».
+#[derive(Hash, Default)]
+struct Present<'r> {
+    /// Ongoing incidents and maintenance in progress.
+    current: Vec<&'r Fragment>,
+    /// Planned maintenance (and what was called off before its window), soonest first.
+    upcoming: Vec<&'r Fragment>,
+}
+
+impl<'r> Present<'r> {
+    fn of(r: &'r Renderer<'_>, current: &[usize], upcoming: &[usize]) -> Self {
+        Present { current: cards(r, current), upcoming: cards(r, upcoming) }
+    }
+}
+
 /// A page of the home list.
 #[derive(Hash)]
 struct HomePage<'r> {
     position: Position<'static>,
-    /// What is going on now (on the first page only).
-    current: Vec<&'r Fragment>,
+    /// On the first page only.
+    present: Option<Present<'r>>,
     cards: Vec<&'r Fragment>,
     years: &'r [YearLink],
     posts: usize,
@@ -40,7 +56,10 @@ struct HomePage<'r> {
 
 #[derive(Serialize)]
 struct HomeValues<'r> {
+    /// Whether the page shows the present (the first page).
+    present: bool,
     current: Vec<&'r str>,
+    upcoming: Vec<&'r str>,
     cards: Vec<&'r str>,
     pagination: Pagination,
     years: &'r [YearLink],
@@ -49,21 +68,25 @@ struct HomeValues<'r> {
 
 /// Renders the home page and its pages; returns how many.
 pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
-    let all: Vec<usize> = (0..r.archive.incidents.len()).collect();
-    let jobs: Vec<Job<'_, HomePage<'_>>> = paginate(&all, r.c.config.paginate_by)
+    let history = &r.archive.history;
+    let jobs: Vec<Job<'_, HomePage<'_>>> = paginate(history, r.c.config.paginate_by)
         .into_iter()
         .map(|slice| {
-            let current = if slice.number == 1 { cards(r, &r.archive.current) } else { Vec::new() };
+            let present = (slice.number == 1).then(|| Present::of(r, &r.archive.current, &r.archive.upcoming));
             let page = page_path("", slice.number);
             let position = Position { first: "", number: slice.number, total: slice.total };
-            let data = HomePage { position, current, cards: cards(r, slice.items), years, posts: all.len() };
+            let data = HomePage { position, present, cards: cards(r, slice.items), years, posts: history.len() };
             Job { file: index_file(&page), page: page.into(), data }
         })
         .collect();
     r.executor.run("index.html", &jobs, |job, out| {
         let d = &job.data;
+        let none = Present::default();
+        let present = d.present.as_ref().unwrap_or(&none);
         let values = HomeValues {
-            current: html_of(&d.current),
+            present: d.present.is_some(),
+            current: html_of(&present.current),
+            upcoming: html_of(&present.upcoming),
             cards: html_of(&d.cards),
             pagination: pagination(&d.position, &r.c),
             years: d.years,
@@ -231,12 +254,18 @@ struct ServicePage<'r> {
     service: &'r ServiceData<'r>,
     per_year: &'r [YearFigures],
     position: Position<'r>,
+    /// On the first page only.
+    present: Option<Present<'r>>,
     cards: Vec<&'r Fragment>,
 }
 
 #[derive(Serialize)]
 struct ServiceValues<'r> {
     service: &'r ServiceSummary,
+    /// Whether the page shows the present (the first page).
+    present: bool,
+    current: Vec<&'r str>,
+    upcoming: Vec<&'r str>,
     cards: Vec<&'r str>,
     pagination: Pagination,
     per_year: Vec<YearStats>,
@@ -251,7 +280,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let services: Vec<ServiceData<'_>> = order
         .iter()
         .map(|&key| {
-            let items = r.archive.of_service(key);
+            let items = r.archive.history_of_service(key);
             ServiceData {
                 key,
                 count: items.len(),
@@ -267,17 +296,22 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         r.render("services.html", &job.page, &values, out)
     })?;
     let per_year: Vec<Vec<YearFigures>> =
-        order.iter().map(|&key| service_years(r, r.archive.of_service(key))).collect();
+        order.iter().map(|&key| service_years(r, r.archive.history_of_service(key))).collect();
+    let presents: Vec<(Vec<usize>, Vec<usize>)> =
+        order.iter().map(|&key| (r.archive.current_of_service(key), r.archive.upcoming_of_service(key))).collect();
     let firsts: Vec<String> = order.iter().map(|&key| service_path(key)).collect();
     let jobs: Vec<Job<'_, ServicePage<'_>>> = services
         .iter()
         .zip(&per_year)
         .zip(&firsts)
-        .flat_map(|((service, per_year), first)| {
-            paginate(r.archive.of_service(service.key), r.c.config.paginate_by).into_iter().map(move |slice| {
+        .zip(&presents)
+        .flat_map(|(((service, per_year), first), (current, upcoming))| {
+            let history = r.archive.history_of_service(service.key);
+            paginate(history, r.c.config.paginate_by).into_iter().map(move |slice| {
                 let page = page_path(first, slice.number);
                 let position = Position { first, number: slice.number, total: slice.total };
-                let data = ServicePage { service, per_year, position, cards: cards(r, slice.items) };
+                let present = (slice.number == 1).then(|| Present::of(r, current, upcoming));
+                let data = ServicePage { service, per_year, position, present, cards: cards(r, slice.items) };
                 Job { file: index_file(&page), page: page.into(), data }
             })
         })
@@ -285,8 +319,13 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
     r.executor.run("service.html", &jobs, |job, out| {
         let d = &job.data;
         let summary = d.service.summary(&r.c);
+        let none = Present::default();
+        let present = d.present.as_ref().unwrap_or(&none);
         let values = ServiceValues {
             service: &summary,
+            present: d.present.is_some(),
+            current: html_of(&present.current),
+            upcoming: html_of(&present.upcoming),
             cards: html_of(&d.cards),
             pagination: pagination(&d.position, &r.c),
             per_year: d.per_year.iter().map(|y| y.view(&r.c)).collect(),
@@ -321,12 +360,12 @@ pub(crate) fn year_links(r: &Renderer<'_>) -> Vec<YearLink> {
 /// services and their pages), for the sitemap.
 pub(crate) fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
     let pages = |count: usize| count.div_ceil(r.c.config.paginate_by.max(1)).max(1);
-    let mut paths: Vec<String> = (1..=pages(r.archive.incidents.len())).map(|n| page_path("", n)).collect();
+    let mut paths: Vec<String> = (1..=pages(r.archive.history.len())).map(|n| page_path("", n)).collect();
     paths.extend(r.archive.years.keys().map(|&y| year_path(y)));
     paths.push("services/".into());
     for key in r.c.config.services.keys() {
         let first = service_path(key);
-        paths.extend((1..=pages(r.archive.of_service(key).len())).map(|n| page_path(&first, n)));
+        paths.extend((1..=pages(r.archive.history_of_service(key).len())).map(|n| page_path(&first, n)));
     }
     paths.sort();
     paths

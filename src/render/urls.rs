@@ -33,6 +33,16 @@ impl Urls {
         format!("{}{}", self.base_url, relative.trim_start_matches('/'))
     }
 
+    /// The full URL with the `webcal:` scheme, which calendar programs open
+    /// as a subscription (`https://host/x.ics` → `webcal://host/x.ics`).
+    pub fn webcal(&self, relative: &str) -> String {
+        let absolute = self.absolute(relative);
+        match absolute.split_once("://") {
+            Some((_, rest)) => format!("webcal://{rest}"),
+            None => absolute,
+        }
+    }
+
     /// The host name of the base URL.
     pub(crate) fn host(&self) -> &str {
         &self.host

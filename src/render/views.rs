@@ -12,20 +12,23 @@ use std::sync::Arc;
 
 /// An incident as what a page or a fragment is made of: the incident (known
 /// by its source file, the file's bytes and its address, from which all of
-/// it is parsed) and its phase at build time.
+/// it is parsed), its phase at build time and how many of its updates are
+/// published then: all that its views take from the build time.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct IncidentInput<'a> {
     /// The incident.
     pub incident: &'a Incident,
     /// Its phase at build time.
     pub phase: Phase,
+    /// How many of its updates are dated at or before the build time.
+    pub published: usize,
 }
 
 impl Hash for IncidentInput<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let i = self.incident;
         // The source path's bytes: hashing a `Path` walks its components.
-        (i.source.as_os_str(), i.source_hash, &i.path, self.phase).hash(state);
+        (i.source.as_os_str(), i.source_hash, &i.path, self.phase, self.published).hash(state);
     }
 }
 
@@ -80,17 +83,23 @@ pub(crate) struct IncidentCard {
     pub severity: Option<&'static str>,
     /// The severity, in the site's language.
     pub severity_label: Option<String>,
-    /// `upcoming`, `ongoing` or `resolved` at build time.
+    /// `upcoming`, `ongoing`, `overrunning`, `resolved` or `cancelled` at build time.
     pub phase: &'static str,
+    /// Whether nothing more will happen by itself (`resolved`, `cancelled`):
+    /// a page showing it does not depend on the build time.
+    pub settled: bool,
     /// The phase, in the site's language (depends on the kind).
     pub phase_label: String,
-    /// Status of the latest update, if any.
+    /// Status of the latest published update, if any.
     pub status: Option<&'static str>,
-    /// Start.
+    /// Start (a maintenance: the start of its planned window).
     pub start: TimeView,
-    /// End, when over.
+    /// End (a maintenance: the end of its planned window), when known.
     pub end: Option<TimeView>,
-    /// Written duration, when over.
+    /// When a completed maintenance actually ended, when it is not its planned end.
+    pub actual_end: Option<TimeView>,
+    /// Written duration, from the start to the actual end (or the planned
+    /// end while it is to come); none when cancelled.
     pub duration: Option<String>,
     /// Affected services.
     pub services: Vec<ServiceLink>,
@@ -169,6 +178,10 @@ pub(crate) struct FeedLinks {
     pub atom: String,
     /// Link to the RSS feed.
     pub rss: String,
+    /// Link to the maintenance calendar (`maintenance.ics`).
+    pub calendar: String,
+    /// The same calendar as a `webcal:` address, which calendar programs subscribe to.
+    pub webcal: String,
 }
 
 /// A year in the archive navigation.
@@ -234,6 +247,7 @@ impl IncidentCard {
     pub(crate) fn new(input: IncidentInput<'_>, c: &Constants<'_>) -> Self {
         let (incident, t) = (input.incident, c.t);
         let label = |key: String| t.label(&key).to_string();
+        let actual_end = incident.actual_end(input.phase);
         IncidentCard {
             url: c.urls.path(&incident.path),
             title: incident.title.clone(),
@@ -242,11 +256,16 @@ impl IncidentCard {
             severity: incident.severity.map(|s| s.as_str()),
             severity_label: incident.severity.map(|s| label(format!("severity_{}", s.as_str()))),
             phase: input.phase.as_str(),
+            settled: input.phase.is_final(),
             phase_label: label(format!("phase_{}_{}", incident.kind.as_str(), input.phase.as_str())),
-            status: incident.updates.last().map(|u| u.status.as_str()),
+            status: incident.updates[..input.published].last().map(|u| u.status.as_str()),
             start: format::time_view(&incident.start, &t.dates),
             end: incident.end.map(|e| format::time_view(&e, &t.dates)),
-            duration: incident.duration().map(|d| format::duration(d, &t.durations)),
+            actual_end: actual_end.filter(|&e| Some(e) != incident.end).map(|e| format::time_view(&e, &t.dates)),
+            duration: actual_end
+                .or(incident.end)
+                .filter(|_| input.phase != Phase::Cancelled)
+                .map(|end| format::duration(end - incident.start, &t.durations)),
             services: incident
                 .services
                 .iter()
@@ -277,8 +296,7 @@ impl<'a> IncidentDetail<'a> {
             card: IncidentCard::new(input, c),
             lead_html: incident.summary_html.clone().filter(|_| !incident.summary_in_body),
             body_html: &incident.body_html,
-            updates: incident
-                .updates
+            updates: incident.updates[..input.published]
                 .iter()
                 .map(|u| UpdateView {
                     at: format::time_view(&u.at, &c.t.dates),

@@ -22,6 +22,8 @@ pub struct FixtureSite {
     dir: tempfile::TempDir,
     root: PathBuf,
     label: String,
+    /// The build time its runs get as `SOURCE_DATE_EPOCH` ([`NOW`] unless set).
+    now: std::cell::Cell<i64>,
 }
 
 impl FixtureSite {
@@ -64,7 +66,7 @@ impl FixtureSite {
         let dir = tempfile::tempdir().expect("create a temporary folder");
         let root = dir.path().canonicalize().expect("canonical temporary folder").join("site");
         std::fs::create_dir(&root).expect("create the site folder");
-        FixtureSite { dir, root, label: label.to_string() }
+        FixtureSite { dir, root, label: label.to_string(), now: std::cell::Cell::new(NOW.parse().expect("NOW")) }
     }
 
     /// Lays `tests/fixtures/<name>/` over the site, replacing files of the same path.
@@ -166,8 +168,13 @@ impl FixtureSite {
         S: AsRef<OsStr>,
     {
         let mut command = Command::new(env!("CARGO_BIN_EXE_vigie"));
-        command.args(args).arg("--root").arg(&self.root).env("SOURCE_DATE_EPOCH", NOW);
+        command.args(args).arg("--root").arg(&self.root).env("SOURCE_DATE_EPOCH", self.now.get().to_string());
         command
+    }
+
+    /// Runs from now on at build time `epoch` (seconds since 1970) instead of [`NOW`].
+    pub fn set_time(&self, epoch: i64) {
+        self.now.set(epoch);
     }
 
     /// Replaces the site root by [`super::ROOT`] in text the binary printed.
