@@ -195,6 +195,8 @@ pub enum StatusArg {
     InProgress,
     /// Maintenance: over (sets `end` when absent).
     Completed,
+    /// Maintenance: called off (sets no `end`).
+    Cancelled,
 }
 
 impl From<StatusArg> for Status {
@@ -207,6 +209,7 @@ impl From<StatusArg> for Status {
             StatusArg::Scheduled => Status::Scheduled,
             StatusArg::InProgress => Status::InProgress,
             StatusArg::Completed => Status::Completed,
+            StatusArg::Cancelled => Status::Cancelled,
         }
     }
 }
