@@ -89,7 +89,7 @@ pub struct NewArgs {
     /// When it started: "2024-09-23 07:40" in the site's time zone, or RFC 3339 (default: now).
     #[arg(long)]
     pub start: Option<String>,
-    /// When it ended (same forms); for a maintenance, its planned end.
+    /// When it ended (same forms); for a maintenance, required: the end of its planned window.
     #[arg(long)]
     pub end: Option<String>,
     /// The first update's text, instead of a placeholder.
@@ -195,6 +195,8 @@ pub enum StatusArg {
     InProgress,
     /// Maintenance: over (sets `end` when absent).
     Completed,
+    /// Maintenance: called off (sets no `end`).
+    Cancelled,
 }
 
 impl From<StatusArg> for Status {
@@ -207,6 +209,7 @@ impl From<StatusArg> for Status {
             StatusArg::Scheduled => Status::Scheduled,
             StatusArg::InProgress => Status::InProgress,
             StatusArg::Completed => Status::Completed,
+            StatusArg::Cancelled => Status::Cancelled,
         }
     }
 }

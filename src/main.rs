@@ -117,6 +117,9 @@ fn run_new(args: NewArgs) -> ExitCode {
                 eprintln!("{warning}");
             }
             println!("{}", created.path.display());
+            if let Some(steps) = &created.next_steps {
+                eprintln!("{steps}");
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {

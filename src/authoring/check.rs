@@ -1,14 +1,21 @@
 //! `vigie check`: loads and renders the whole site in memory, as the build
 //! does (so every error of the build is found), writes nothing, and adds
-//! warnings about what builds but is probably a mistake: an incident still
-//! open after a week, a maintenance whose window has passed but which is not
-//! completed, a declared service no post uses, a link to an incident page
-//! that does not exist, a post without text.
+//! warnings about what builds but is probably a mistake, each located in
+//! its file with a hint that says what to run or change:
+//!
+//! - an incident (or a maintenance without planned end) still open after a week;
+//! - a maintenance whose window has passed but which is neither completed nor cancelled;
+//! - a maintenance overrunning its window: still in progress after its planned end;
+//! - a maintenance started before its window (an `in_progress` update before its start);
+//! - a maintenance without any update, so that nothing says when it was announced;
+//! - a declared service no post uses;
+//! - a link to an incident page that does not exist;
+//! - a post without text.
 
 use super::links::{incident_target, links_in};
 use super::source::PostSource;
 use crate::config::{SiteConfig, CONFIG_FILE};
-use crate::content::model::{Incident, Kind, Status};
+use crate::content::model::{Incident, Kind, Phase, Status};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, LineIndex};
 use crate::site::{BuildOptions, Site};
 use chrono::{DateTime, Duration, Utc};
@@ -57,7 +64,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     for incident in incidents {
         let Some(post) = read_post(&options.root, incident) else { continue };
         findings.extend(still_open(incident, &post, now));
-        findings.extend(maintenance_not_completed(incident, &post, now));
+        if incident.kind == Kind::Maintenance {
+            findings.extend(maintenance_findings(incident, &post, now));
+        }
         findings.extend(empty_body(incident, &post));
         findings.extend(dead_links(incident, &post, &site.config, &known));
     }
@@ -114,10 +123,15 @@ fn read_post(root: &Path, incident: &Incident) -> Option<PostSource> {
     PostSource::parse(std::fs::read_to_string(root.join(&incident.source)).ok()?)
 }
 
+/// The command that posts an update of `status` to a post, for hints.
+fn update_command(incident: &Incident, status: Status) -> String {
+    format!("vigie update {} --status {} \"…\"", incident.source.display(), status.as_str())
+}
+
 /// The command that closes a post, for hints.
 fn close_command(incident: &Incident) -> String {
     let status = if incident.kind == Kind::Maintenance { Status::Completed } else { Status::Resolved };
-    format!("vigie update {} --status {} \"…\"", incident.source.display(), status.as_str())
+    update_command(incident, status)
 }
 
 /// An incident (or maintenance) without an end a week after its start.
@@ -128,26 +142,94 @@ fn still_open(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Opti
         Kind::Notice => return None,
     };
     let open_for = now - incident.start;
-    if incident.end.is_some() || open_for < Duration::days(OPEN_DAYS) {
+    // A cancelled maintenance is closed without an end.
+    if incident.end.is_some() || open_for < Duration::days(OPEN_DAYS) || incident.phase(now).is_final() {
         return None;
     }
-    let at = post.value_span("start").map_or((1, 1), |span| post.position(span.start));
+    let at = at_value(post, "start");
     let message = format!("this {what} is still open {} days after its start", open_for.num_days());
     let hint = format!("if it is over, close it: {}; otherwise post an update", close_command(incident));
     Some(Diagnostic::warning(&incident.source, at, message).with_hint(hint))
 }
 
-/// A maintenance whose planned end has passed without a `completed` update.
-fn maintenance_not_completed(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Option<Diagnostic> {
-    let end = incident.end.filter(|end| incident.kind == Kind::Maintenance && *end <= now)?;
-    if incident.updates.iter().any(|u| u.status == Status::Completed) {
+/// The warnings about a maintenance's lifecycle.
+fn maintenance_findings(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    found.extend(window_passed(incident, post, now));
+    found.extend(overrunning(incident, post, now));
+    found.extend(started_before_window(incident, post));
+    found.extend(never_announced(incident, post));
+    found
+}
+
+/// Where the value of a root key is, or the first line.
+fn at_value(post: &PostSource, key: &str) -> (usize, usize) {
+    post.value_span(key).map_or((1, 1), |span| post.position(span.start))
+}
+
+/// A maintenance whose planned end has passed while its timeline says
+/// neither `completed` nor `cancelled` (nor `in_progress`: that is an overrun).
+fn window_passed(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Option<Diagnostic> {
+    let end = incident.end.filter(|end| *end <= now)?;
+    if incident.phase(now) != Phase::Resolved || incident.status_at(now) == Some(Status::Completed) {
         return None;
     }
-    let at = post.value_span("end").map_or((1, 1), |span| post.position(span.start));
-    let message = format!("the maintenance window ended at {} but the maintenance is not completed", end.to_rfc3339());
-    let hint =
-        format!("if it is over, run {} --at \"…\"; if it was postponed, move start and end", close_command(incident));
-    Some(Diagnostic::warning(&incident.source, at, message).with_hint(hint))
+    let message = format!(
+        "the maintenance window ended at {} but the maintenance is neither completed nor cancelled",
+        end.to_rfc3339()
+    );
+    let hint = format!(
+        "if it is over, run {} --at \"…\"; if it was called off, {}; if it was postponed, move start and end",
+        close_command(incident),
+        update_command(incident, Status::Cancelled)
+    );
+    Some(Diagnostic::warning(&incident.source, at_value(post, "end"), message).with_hint(hint))
+}
+
+/// A maintenance still in progress after its planned end.
+fn overrunning(incident: &Incident, post: &PostSource, now: DateTime<Tz>) -> Option<Diagnostic> {
+    let end = incident.end.filter(|_| incident.phase(now) == Phase::Overrunning)?;
+    let message = format!("the maintenance is overrunning its window (planned end {})", end.to_rfc3339());
+    let hint = format!(
+        "tell customers: {}; move `end` if the new end is known; when it is over, {}",
+        update_command(incident, Status::InProgress),
+        close_command(incident)
+    );
+    Some(Diagnostic::warning(&incident.source, at_value(post, "end"), message).with_hint(hint))
+}
+
+/// `in_progress` updates dated before the planned start, each at its `at`.
+fn started_before_window(incident: &Incident, post: &PostSource) -> Vec<Diagnostic> {
+    let early = incident.updates.iter().enumerate().filter(|(_, u)| u.status == Status::InProgress);
+    early
+        .filter(|(_, u)| u.at < incident.start)
+        .map(|(index, u)| {
+            let at = post.update_span(index, "at").map_or((1, 1), |span| post.position(span.start));
+            let message = format!(
+                "the maintenance started before its window: this update ({}) is before the planned start ({})",
+                u.at.to_rfc3339(),
+                incident.start.to_rfc3339()
+            );
+            let hint = format!(
+                "if the work began early, set start = {} so that the window says when it began; otherwise correct this update's `at`",
+                u.at.to_rfc3339()
+            );
+            Diagnostic::warning(&incident.source, at, message).with_hint(hint)
+        })
+        .collect()
+}
+
+/// A maintenance with no update: nothing says when it was announced.
+fn never_announced(incident: &Incident, post: &PostSource) -> Option<Diagnostic> {
+    if !incident.updates.is_empty() {
+        return None;
+    }
+    let message = "the maintenance has no update: nothing says when it was announced";
+    let hint = format!(
+        "feeds and calendars date a post by its first update; add the announcement: {} --at \"<announcement time>\"",
+        update_command(incident, Status::Scheduled)
+    );
+    Some(Diagnostic::warning(&incident.source, at_value(post, "kind"), message).with_hint(hint))
 }
 
 /// A post with nothing after its front matter.

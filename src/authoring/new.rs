@@ -50,6 +50,9 @@ pub struct Created {
     pub source: PathBuf,
     /// Warnings to show (an ambiguous local time, say).
     pub warnings: Vec<Diagnostic>,
+    /// For a maintenance not over yet, the commands that post its next
+    /// updates (started, completed, cancelled), one line each.
+    pub next_steps: Option<String>,
 }
 
 /// The validated arguments: everything the file will say.
@@ -94,7 +97,25 @@ pub fn new_post(options: &NewOptions) -> Result<Created, Diagnostics> {
         );
     }
     write_new(&options.root, &source, &text)?;
-    Ok(Created { path: from_cwd(&options.root, &source), source, warnings })
+    let path = from_cwd(&options.root, &source);
+    let next_steps = next_steps(&plan, &path);
+    Ok(Created { path, source, warnings, next_steps })
+}
+
+/// What to run as a maintenance goes on, unless it is already over.
+fn next_steps(plan: &Plan, path: &Path) -> Option<String> {
+    if plan.kind != Kind::Maintenance || plan.updates.iter().any(|u| u.1.is_final()) {
+        return None;
+    }
+    let steps = [
+        ("when it starts", Status::InProgress),
+        ("when it is over", Status::Completed),
+        ("if it is called off", Status::Cancelled),
+    ];
+    let lines = steps.map(|(when, status)| {
+        format!("  {:<21}vigie update {} --status {} \"…\"", format!("{when}:"), path.display(), status.as_str())
+    });
+    Some(format!("Next steps for this maintenance:\n{}", lines.join("\n")))
 }
 
 /// Checks every argument, collecting all the errors at once.
@@ -131,6 +152,13 @@ fn plan(options: &NewOptions, config: &SiteConfig, warnings: &mut Vec<Diagnostic
     let start = time("--start", &options.start);
     let end = time("--end", &options.end);
     let start = if options.start.is_some() { start } else { Some(now) };
+    let maintenance = options.kind == Kind::Maintenance;
+    if maintenance && options.end.is_none() {
+        errors.push(
+            Diagnostic::error(Path::new("--end"), (0, 0), "a maintenance needs the end of its planned window")
+                .with_hint("add --end, e.g. --start \"2024-12-03 22:00\" --end \"2024-12-04 02:00\""),
+        );
+    }
     if let (Some(start), Some(end)) = (start, end) {
         if end < start {
             errors.push(
@@ -139,7 +167,11 @@ fn plan(options: &NewOptions, config: &SiteConfig, warnings: &mut Vec<Diagnostic
                     (0, 0),
                     format!("the end ({}) is before the start ({})", end.to_rfc3339(), start.to_rfc3339()),
                 )
-                .with_hint("check both dates; --end is when service was restored"),
+                .with_hint(if maintenance {
+                    "check both dates; for a maintenance, --start and --end are its planned window"
+                } else {
+                    "check both dates; --end is when service was restored"
+                }),
             );
         }
     }
@@ -302,14 +334,30 @@ mod tests {
         o.kind = Kind::Maintenance;
         o.severity = None;
         o.start = Some("2024-12-01 22:00".into());
+        let Err(no_end) = plan(&o, &config, &mut Vec::new()) else { panic!("a maintenance needs its planned end") };
+        assert!(no_end.to_string().starts_with("--end: error: a maintenance needs the end of its planned window\n"));
+        o.end = Some("2024-12-02 02:00".into());
         let upcoming = plan(&o, &config, &mut Vec::new()).expect("valid");
         assert_eq!(upcoming.updates.len(), 1);
+        assert_eq!(upcoming.updates[0].1, Status::Scheduled);
         assert_eq!(upcoming.updates[0].0.to_rfc3339(), "2024-11-20T13:00:00+01:00", "announced now");
+        assert_eq!(upcoming.end.map(|e| e.to_rfc3339()).as_deref(), Some("2024-12-02T02:00:00+01:00"));
+        assert_eq!(
+            next_steps(&upcoming, Path::new("content/2024/x.md")).as_deref(),
+            Some(
+                "Next steps for this maintenance:\n\
+                 \x20 when it starts:      vigie update content/2024/x.md --status in_progress \"…\"\n\
+                 \x20 when it is over:     vigie update content/2024/x.md --status completed \"…\"\n\
+                 \x20 if it is called off: vigie update content/2024/x.md --status cancelled \"…\""
+            )
+        );
         o.start = Some("2024-11-01 22:00".into());
         o.end = Some("2024-11-02 01:00".into());
         let over = plan(&o, &config, &mut Vec::new()).expect("valid");
         let statuses: Vec<_> = over.updates.iter().map(|u| u.1).collect();
         assert_eq!(statuses, [Status::Scheduled, Status::Completed]);
+        assert_eq!(over.updates[0].0.to_rfc3339(), "2024-11-01T22:00:00+01:00", "written afterwards: at its start");
+        assert_eq!(next_steps(&over, Path::new("x.md")), None, "nothing more to post");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::content::front_matter::split;
 use crate::diagnostics::LineIndex;
 use std::ops::Range;
-use toml_edit::{Document, Item, Table};
+use toml_edit::{Document, Item, Table, Value};
 
 /// A post whose front matter is valid TOML.
 pub(crate) struct PostSource {
@@ -62,6 +62,16 @@ impl PostSource {
         }
     }
 
+    /// The span in the file of the value of `key` in the `index`-th update,
+    /// written as an `[[updates]]` table or in an inline `updates = [...]`.
+    pub(crate) fn update_span(&self, index: usize, key: &str) -> Option<Range<usize>> {
+        match self.root().get("updates")? {
+            Item::ArrayOfTables(tables) => self.span_in(tables.get(index)?, key),
+            Item::Value(Value::Array(array)) => self.absolute(array.get(index)?.as_inline_table()?.get(key)?.span()?),
+            _ => None,
+        }
+    }
+
     /// The 1-based line and column of a byte offset of the file.
     pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         LineIndex::new(&self.text).position(offset)
@@ -105,5 +115,17 @@ mod tests {
         let span = post.span_in(tables[1], "text").expect("text");
         assert_eq!(&post.text[span], "\"y\"");
         assert_eq!(post.newline(), "\n");
+    }
+
+    #[test]
+    fn an_update_is_located_in_tables_and_in_an_inline_array() {
+        let tables = "+++\n[[updates]]\nat = 1\n[[updates]]\nat = 2\n+++\n".to_string();
+        let post = PostSource::parse(tables).expect("valid");
+        assert_eq!(post.update_span(1, "at").map(|s| post.position(s.start)), Some((5, 6)));
+        assert_eq!(post.update_span(2, "at"), None);
+        let inline = "+++\nupdates = [\n  { at = 1 },\n  { status = \"x\", at = 2 },\n]\n+++\n".to_string();
+        let post = PostSource::parse(inline).expect("valid");
+        assert_eq!(post.update_span(1, "at").map(|s| post.position(s.start)), Some((4, 24)));
+        assert_eq!(post.update_span(0, "text"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! `vigie update`: appends an `[[updates]]` entry to a post (and its `end`
-//! when the update closes it), keeping every other byte of the file: the
+//! when the update says it is over: `resolved`, `completed`; not
+//! `cancelled`), keeping every other byte of the file: the
 //! front matter is parsed with `toml_edit` only to find where to insert,
 //! and the new lines are inserted there with the file's own line ending
 //! (`toml_edit`'s `DocumentMut` would write CRLF files back with LF).
@@ -109,7 +110,7 @@ pub fn add_update(options: &UpdateOptions) -> Result<Updated, Diagnostics> {
 }
 
 /// The post's text with `update` appended to its timeline, and `end` set to
-/// its time when it closes a post that has none; whether `end` was added.
+/// its time when it ends a post that has none; whether `end` was added.
 /// Everything else is kept byte for byte.
 pub(crate) fn append_update(post: &PostSource, update: &NewUpdate) -> Result<(String, bool), String> {
     let nl = post.newline();
@@ -137,7 +138,8 @@ pub(crate) fn append_update(post: &PostSource, update: &NewUpdate) -> Result<(St
         }
         Some(_) => return Err("`updates` is neither a list of [[updates]] tables nor an array".to_string()),
     }
-    let end_added = update.status.is_final() && post.root().get("end").is_none();
+    // `cancelled` closes the timeline too, but what was called off never ended.
+    let end_added = update.status.ends_it() && post.root().get("end").is_none();
     if end_added {
         let start = post.value_span("start").ok_or("the front matter has no `start`")?;
         let line_end = text[start.end..].find('\n').map_or(text.len(), |i| start.end + i + 1);
@@ -246,6 +248,20 @@ mod tests {
             edited,
             "+++\ntitle = \"a\"\nstart = 2024-09-23T07:40:00+02:00\nend = 2024-09-23T11:05:00+02:00\n\n[[updates]]\nat = 2024-09-23T11:05:00+02:00\nstatus = \"resolved\"\ntext = \"Rétabli \\\"enfin\\\".\"\n+++\nbody\n"
         );
+    }
+
+    #[test]
+    fn cancelling_a_maintenance_sets_no_end() {
+        let text = "+++\ntitle = \"m\"\nstart = 2024-09-30T22:00:00+02:00\nkind = \"maintenance\"\n+++\n";
+        let post = PostSource::parse(text.to_string()).expect("valid");
+        let (edited, end_added) = append_update(&post, &update(Status::Cancelled, 11)).expect("editable");
+        assert!(!end_added);
+        assert_eq!(
+            edited,
+            "+++\ntitle = \"m\"\nstart = 2024-09-30T22:00:00+02:00\nkind = \"maintenance\"\n\n[[updates]]\nat = 2024-09-23T11:05:00+02:00\nstatus = \"cancelled\"\ntext = \"Rétabli \\\"enfin\\\".\"\n+++\n"
+        );
+        let (_, end_added) = append_update(&post, &update(Status::Completed, 11)).expect("editable");
+        assert!(end_added, "completed ends it");
     }
 
     #[test]

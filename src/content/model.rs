@@ -91,6 +91,23 @@ impl Status {
         }
     }
 
+    /// Every status, incidents' first, then maintenances'.
+    pub(crate) const ALL: [Status; 8] = [
+        Status::Investigating,
+        Status::Identified,
+        Status::Monitoring,
+        Status::Resolved,
+        Status::Scheduled,
+        Status::InProgress,
+        Status::Completed,
+        Status::Cancelled,
+    ];
+
+    /// The status whose identifier is `name` (as [`Status::as_str`] gives it).
+    pub(crate) fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// Whether this status closes the timeline.
     pub(crate) fn is_final(self) -> bool {
         matches!(self, Status::Resolved | Status::Completed | Status::Cancelled)
@@ -343,6 +360,17 @@ mod tests {
             path: "m/".into(),
             source_hash: 0,
         }
+    }
+
+    #[test]
+    fn statuses_are_found_by_their_identifier() {
+        for status in Status::ALL {
+            assert_eq!(Status::from_name(status.as_str()), Some(status));
+        }
+        assert_eq!(Status::from_name("canceled"), None);
+        assert_eq!(Status::from_name("In_Progress"), None, "identifiers are exact");
+        let by_kind = [Kind::Incident, Kind::Maintenance].map(|k| Status::allowed_for(k).len());
+        assert_eq!(by_kind.iter().sum::<usize>(), Status::ALL.len(), "every status is allowed for one kind");
     }
 
     #[test]

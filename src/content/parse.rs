@@ -42,7 +42,8 @@ struct RawFrontMatter {
 #[serde(deny_unknown_fields)]
 struct RawUpdate {
     at: Spanned<Datetime>,
-    status: Spanned<Status>,
+    /// Read as text, so that an unknown status is reported with the kind's statuses.
+    status: Spanned<String>,
     #[serde(default)]
     text: String,
 }
@@ -261,25 +262,13 @@ impl Checker<'_, '_> {
         start: Option<chrono::DateTime<chrono_tz::Tz>>,
         has_end: bool,
     ) -> Vec<Update> {
-        let allowed = Status::allowed_for(kind);
         let mut updates = Vec::with_capacity(raw.updates.len());
         let mut previous: Option<chrono::DateTime<chrono_tz::Tz>> = None;
+        let mut statuses: Vec<Option<Status>> = Vec::with_capacity(raw.updates.len());
         for u in &raw.updates {
-            let status = *u.status.get_ref();
-            if !allowed.contains(&status) {
-                let list = allowed.iter().map(|s| format!("\"{}\"", s.as_str())).collect::<Vec<_>>().join(", ");
-                let hint = if status == Status::Cancelled {
-                    format!("only a maintenance can be cancelled; a false alarm is closed as any {} is, with status = \"resolved\" and a text that says so", kind.as_str())
-                } else {
-                    format!("{} {} uses {list}", article(kind), kind.as_str())
-                };
-                self.error(
-                    &u.status,
-                    format!("status \"{}\" is not used for {} {}", status.as_str(), article(kind), kind.as_str()),
-                    hint,
-                );
-            }
-            let Some(at) = self.datetime(&u.at) else { continue };
+            let status = self.status(&u.status, kind);
+            statuses.push(status);
+            let (Some(status), Some(at)) = (status, self.datetime(&u.at)) else { continue };
             if let Some(prev) = previous {
                 if at < prev {
                     self.error(
@@ -315,26 +304,50 @@ impl Checker<'_, '_> {
                 text: u.text.as_str().into(),
             });
         }
-        match raw.updates.last() {
+        match (raw.updates.last(), statuses.last()) {
             // A maintenance may give its planned end before it is completed.
-            Some(last) if has_end && kind != Kind::Maintenance && !last.status.get_ref().is_final() => {
-                self.error(&last.status, format!("the incident has an `end` but its last update is \"{}\"", last.status.get_ref().as_str()), "add a last [[updates]] with status = \"resolved\" at the end time, or remove `end` if it is still going on");
+            (Some(last), Some(Some(status))) if has_end && kind != Kind::Maintenance && !status.is_final() => {
+                self.error(&last.status, format!("the incident has an `end` but its last update is \"{}\"", status.as_str()), "add a last [[updates]] with status = \"resolved\" at the end time, or remove `end` if it is still going on");
             }
             _ => {}
         }
         if !has_end {
-            if let Some(closing) = raw.updates.iter().find(|u| u.status.get_ref().ends_it()) {
+            let closing = raw.updates.iter().zip(&statuses).find(|(_, s)| s.is_some_and(Status::ends_it));
+            if let Some((closing, Some(status))) = closing {
                 self.error(
                     &closing.status,
-                    format!(
-                        "the update says \"{}\" but the front matter has no `end`",
-                        closing.status.get_ref().as_str()
-                    ),
+                    format!("the update says \"{}\" but the front matter has no `end`", status.as_str()),
                     format!("add end = {} (the time service came back)", closing.at.get_ref()),
                 );
             }
         }
         updates
+    }
+
+    /// The status an update names, when it is one that a post of `kind` uses.
+    fn status(&mut self, raw: &Spanned<String>, kind: Kind) -> Option<Status> {
+        let allowed = Status::allowed_for(kind);
+        let list = allowed.iter().map(|s| format!("\"{}\"", s.as_str())).collect::<Vec<_>>().join(", ");
+        let uses = format!("{} {} uses {list}", article(kind), kind.as_str());
+        let name = raw.get_ref();
+        let Some(status) = Status::from_name(name) else {
+            let hint = match crate::diagnostics::did_you_mean(name, allowed.iter().map(|s| s.as_str())) {
+                Some(close) => format!("did you mean \"{close}\"? {}", capitalised(&uses)),
+                None => uses,
+            };
+            self.error(raw, format!("unknown status \"{name}\""), hint);
+            return None;
+        };
+        if !allowed.contains(&status) {
+            let hint = if status == Status::Cancelled {
+                format!("only a maintenance can be cancelled; a false alarm is closed as any {} is, with status = \"resolved\" and a text that says so", kind.as_str())
+            } else {
+                uses
+            };
+            let message = format!("status \"{name}\" is not used for {} {}", article(kind), kind.as_str());
+            self.error(raw, message, hint);
+        }
+        Some(status)
     }
 }
 
@@ -344,6 +357,12 @@ fn article(kind: Kind) -> &'static str {
         Kind::Incident => "an",
         Kind::Maintenance | Kind::Notice => "a",
     }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 fn kind_of(raw: &RawFrontMatter) -> Kind {
