@@ -42,6 +42,9 @@ pub struct SiteConfig {
     pub paginate_by: usize,
     /// Entries per feed.
     pub feed_limit: usize,
+    /// How many months a maintenance stays in the calendars after its end
+    /// (or its start, when it has no end), counted back from the build time.
+    pub calendar_keep_months: u32,
     /// Whether raw HTML in Markdown is kept (otherwise it is escaped).
     pub allow_html: bool,
     /// Declared services by key, sorted by key.
@@ -65,6 +68,8 @@ struct RawConfig {
     paginate_by: Option<Spanned<i64>>,
     #[serde(default)]
     feed_limit: Option<Spanned<i64>>,
+    #[serde(default)]
+    calendar_keep_months: Option<Spanned<i64>>,
     #[serde(default)]
     allow_html: bool,
     #[serde(default)]
@@ -146,6 +151,8 @@ impl SiteConfig {
         };
         let paginate_by = positive(&raw.paginate_by, "paginate_by", 20);
         let feed_limit = positive(&raw.feed_limit, "feed_limit", 50);
+        let calendar_keep_months =
+            u32::try_from(positive(&raw.calendar_keep_months, "calendar_keep_months", 12)).unwrap_or(u32::MAX);
 
         let mut services = BTreeMap::new();
         for (key, service) in raw.services {
@@ -178,6 +185,7 @@ impl SiteConfig {
             theme,
             paginate_by,
             feed_limit,
+            calendar_keep_months,
             allow_html: raw.allow_html,
             services,
         })
@@ -302,6 +310,18 @@ mod tests {
         assert_eq!(config.timezone, chrono_tz::Europe::Paris);
         assert_eq!(config.paginate_by, 20);
         assert_eq!(config.feed_limit, 50);
+        assert_eq!(config.calendar_keep_months, 12);
+    }
+
+    #[test]
+    fn calendar_retention_is_at_least_one_month_and_a_bad_value_points_at_its_line() {
+        let text = MINIMAL.replacen("base_url", "calendar_keep_months = 3\nbase_url", 1);
+        assert_eq!(SiteConfig::parse(Path::new("site.toml"), &text).expect("valid").calendar_keep_months, 3);
+        let text = MINIMAL.replacen("base_url", "calendar_keep_months = 0\nbase_url", 1);
+        let err = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("0 months");
+        let shown = err.to_string();
+        assert!(shown.starts_with("site.toml:2:24: error: calendar_keep_months must be at least 1"), "{shown}");
+        assert!(shown.contains("calendar_keep_months = 12"), "{shown}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The pipeline, in the order data flows: [`config`] (site.toml) and
 //! [`theme`] (templates, translations, static files) → [`content`] (load,
 //! parse, model) → [`archive`] (the chronological index) → [`render`]
-//! (pages, feeds and sitemap as render jobs) → [`output`] (the site in
+//! (pages, feeds, calendars and sitemap as render jobs) → [`output`] (the site in
 //! memory, written to disk safely). [`site`] runs the steps in order;
 //! [`serve`] and [`authoring`] are built on top of it.
 //!

@@ -63,9 +63,10 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
         }
     }
     eprintln!(
-        "Built {} pages, {} feeds from {} incidents in {} ms → {} ({} files written, {} unchanged)",
+        "Built {} pages, {} feeds, {} calendars from {} incidents in {} ms → {} ({} files written, {} unchanged)",
         report.pages,
         report.feeds,
+        report.calendars,
         report.incidents,
         started.elapsed().as_millis(),
         output.display(),

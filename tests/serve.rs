@@ -375,3 +375,21 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         assert_eq!(gone.status, if step >= 3 { 404 } else { 200 }, "after edit {step}");
     }
 }
+
+#[test]
+fn the_calendars_are_served_as_text_calendar_and_follow_an_edit() {
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
+    let calendar = get(&server, "/maintenance.ics");
+    assert_eq!(calendar.status, 200);
+    assert_eq!(calendar.header("Content-Type").as_deref(), Some("text/calendar; charset=utf-8"));
+    assert!(calendar.body.contains("\r\nSUMMARY:Maintenance des routeurs\r\n"), "{}", calendar.body);
+    assert_eq!(get(&server, "/services/voip/maintenance.ics").status, 200, "a service without maintenance");
+    // Only what the calendar is made of changed: the reuse key must see it.
+    let post = "content/2024/maintenance.md";
+    let text = site.source(post);
+    site.write(post, text.replace("title = \"Maintenance des routeurs\"", "title = \"Maintenance des commutateurs\""));
+    wait_for("the edited calendar", Duration::from_secs(10), || {
+        get(&server, "/services/mail/maintenance.ics").body.contains("\r\nSUMMARY:Maintenance des commutateurs\r\n")
+    });
+}

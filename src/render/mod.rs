@@ -1,10 +1,11 @@
 //! Stage 4: the archive → the site's files. Each step (`pages`, `feeds`,
-//! `sitemap`) says what its files are made of as render jobs
+//! `calendars`, `sitemap`) says what its files are made of as render jobs
 //! ([`jobs::Job`]); one executor renders them through the theme's
 //! templates ([`engine`], the only door to Tera) and streams them to the
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
 //! shared by every list that shows it.
 
+pub(crate) mod calendars;
 pub(crate) mod engine;
 pub(crate) mod feeds;
 pub(crate) mod format;
@@ -164,18 +165,19 @@ impl<'a> Renderer<'a> {
 
 /// The site-wide feeds.
 pub(crate) fn site_feeds(config: &SiteConfig, urls: &Urls) -> FeedLinks {
-    feed_links(config.title.clone(), urls, "")
+    feed_links(config.title.clone(), urls, None)
 }
 
 /// The feeds of one service.
 pub(crate) fn service_feeds(config: &SiteConfig, urls: &Urls, key: &str) -> FeedLinks {
     let name = config.services.get(key).map_or(key, |s| s.name.as_str());
-    feed_links(format!("{} – {}", config.title, name), urls, &urls::service_path(key))
+    feed_links(format!("{} – {}", config.title, name), urls, Some(key))
 }
 
-/// The feeds and the calendar in site-relative folder `dir`.
-fn feed_links(title: String, urls: &Urls, dir: &str) -> FeedLinks {
-    let calendar = format!("{dir}maintenance.ics");
+/// The feeds and the calendar of the site (`None`) or of a service.
+fn feed_links(title: String, urls: &Urls, service: Option<&str>) -> FeedLinks {
+    let dir = service.map(urls::service_path).unwrap_or_default();
+    let calendar = calendars::calendar_path(service);
     FeedLinks {
         title,
         atom: urls.path(&format!("{dir}atom.xml")),
