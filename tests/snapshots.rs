@@ -33,6 +33,7 @@ const PINNED: &[(&str, &str)] = &[
     ("rss", "rss.xml"),
     ("service_mail_atom", "services/mail/atom.xml"),
     ("sitemap", "sitemap.xml"),
+    ("maintenance_calendar", "maintenance.ics"),
 ];
 
 /// An incident with four updates and a footnote (`content/2011/micro-coupure-electrique-split-brain.md`).

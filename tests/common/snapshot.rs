@@ -11,6 +11,18 @@
 #[track_caller]
 pub fn exact(name: &str, bytes: &[u8]) -> String {
     let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{name} is not UTF-8 text: {e}"));
-    assert!(!text.contains('\r'), "{name} contains \\r, which an insta text snapshot cannot pin");
+    if text.contains('\r') {
+        // A file with CRLF line ends (iCalendar): pinned with LF, said so, and only if every line ends so.
+        let lf = text.replace("\r\n", "\n");
+        assert!(
+            !lf.contains('\r'),
+            "{name} has a \\r outside a CRLF line end, which an insta text snapshot cannot pin"
+        );
+        assert_eq!(lf.matches('\n').count(), text.matches("\r\n").count(), "{name} mixes LF and CRLF line ends");
+        return format!(
+            "[{name}: {} bytes, every line ending with CRLF, shown here as LF, from the next line to the end marker]\n{lf}[end of {name}]",
+            bytes.len()
+        );
+    }
     format!("[{name}: {} bytes, exactly as from the next line to the end marker]\n{text}[end of {name}]", bytes.len())
 }
