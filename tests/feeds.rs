@@ -134,3 +134,76 @@ fn title_edits_keep_the_id() {
     assert_eq!(after.entries[0].id, before, "renaming an incident keeps its feed id");
     assert_eq!(before, "tag:example.fr,2024:2024/ongoing");
 }
+
+/// The URLs of an HTML fragment's elements selected by `scope` (the
+/// element itself or its descendants): every `href`, `src`, and each
+/// candidate of a `srcset`, as written.
+fn urls_in(html: &scraper::Html, scope: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href", "src", "srcset"] {
+        let selector = format!("{scope} [{attr}], {scope}[{attr}]");
+        for value in common::attrs(html, &selector, attr) {
+            if attr == "srcset" {
+                let candidates = value.split(',').filter_map(|c| c.split_whitespace().next());
+                out.extend(candidates.map(str::to_string));
+            } else {
+                out.push(value);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_link_in_feed_content_is_absolute_and_leads_where_the_page_link_leads() {
+    for (args, base) in [
+        (vec![], "https://example.fr/"),
+        (vec!["--base-url", "http://127.0.0.1/incidents/"], "http://127.0.0.1/incidents/"),
+    ] {
+        let site = FixtureSite::copy("feed_links");
+        site.build_with(&args);
+        let path = "2016/11/22/panne-de-la-messagerie/";
+        let page_url = url::Url::parse(base).and_then(|b| b.join(path)).expect("page url");
+        // What the page links to, resolved as a browser does against the page's own URL.
+        let page = site.page(&format!("{path}index.html"));
+        let mut on_page: Vec<String> = urls_in(&page, ":is(.summary, .update-text, .prose)")
+            .iter()
+            .map(|u| page_url.join(u).expect("the page's link resolves").to_string())
+            .collect();
+        on_page.sort();
+        let page = page_url.as_str();
+        for wanted in [
+            format!("{page}#fn-1"),
+            format!("{page}#fnref-1"),
+            format!("{page}rapport.pdf"),
+            format!("{page}images/grand.png"),
+            format!("{page}graphe?de=1&a=2"),
+            "mailto:noc@example.fr".into(),
+            "https://fournisseur.example.net/statut?id=4&lang=fr".into(),
+            format!("{base}2016/11/01/autre-panne/"),
+            format!("{}/2016/", page_url.origin().ascii_serialization()),
+            format!("{}://cdn.example.net/x.js", page_url.scheme()),
+        ] {
+            assert!(on_page.contains(&wanted), "[{base}] the page links to {wanted}: {on_page:#?}");
+        }
+        for rel in ["atom.xml", "rss.xml", "services/mail/atom.xml", "services/mail/rss.xml"] {
+            let feed = site.feed(rel);
+            let entry = feed.entries.iter().find(|e| e.links[0].href == page).expect("the entry of the post");
+            let body = entry
+                .content
+                .as_ref()
+                .and_then(|c| c.body.clone())
+                .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+                .expect("full content");
+            let content = scraper::Html::parse_fragment(&body);
+            let in_feed = urls_in(&content, "html");
+            for url in &in_feed {
+                assert!(url::Url::parse(url).is_ok(), "[{base}] {rel}: relative URL {url:?} in the content:\n{body}");
+            }
+            assert_eq!(in_feed, on_page, "[{base}] {rel}: the content links where the page does");
+            let code = common::texts(&content, "code");
+            assert!(code.contains(&"<a href=\"x/\">".to_string()), "[{base}] {rel}: code text untouched: {code:?}");
+        }
+    }
+}

@@ -2,8 +2,10 @@
 //! each service. An entry's id is fixed for the incident's whole life (it
 //! comes from the source file, not the title), its `updated` is the
 //! incident's latest change, and its content is the full text rendered by
-//! the theme's `feed_entry.html`.
+//! the theme's `feed_entry.html`, its links made absolute
+//! ([`absolute_links`](super::absolute_links)).
 
+use super::absolute_links::absolute_links;
 use super::jobs::{Fragment, Job, RenderError};
 use super::pages::IncidentPage;
 use super::urls::{service_path, Urls};
@@ -111,11 +113,14 @@ fn entry_title(r: &Renderer<'_>, input: IncidentInput<'_>) -> String {
     format!("[{}] {}", r.c.t.label(&key), incident.title)
 }
 
-/// The content of incident `i`'s entries, made of what its page is made of.
+/// The content of incident `i`'s entries, made of what its page is made of,
+/// every link in it absolute: a feed reader would resolve a relative one
+/// against the feed's address.
 fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Fragment, Diagnostic> {
     r.executor.fragment("feed_entry.html", &IncidentPage::of(r, i), |page| {
         let path = &page.incident.incident.path;
-        r.render_text("feed_entry.html", path, &EntryValues { incident: page.detail(&r.c) })
+        let html = r.render_text("feed_entry.html", path, &EntryValues { incident: page.detail(&r.c) })?;
+        absolute_links(&html, &r.c.urls.absolute_url(path))
     })
 }
 

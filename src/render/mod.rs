@@ -5,6 +5,7 @@
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
 //! shared by every list that shows it.
 
+pub(crate) mod absolute_links;
 pub(crate) mod calendars;
 pub(crate) mod engine;
 pub(crate) mod feeds;

@@ -8,6 +8,7 @@ use url::Url;
 /// Builds links from site-relative paths such as `2016/11/22/panne/`.
 #[derive(Debug, Clone)]
 pub struct Urls {
+    base: Url,
     base_url: String,
     base_path: String,
     host: String,
@@ -17,6 +18,7 @@ impl Urls {
     /// Links under `base_url` (which ends with `/`).
     pub fn new(base_url: &Url) -> Self {
         Urls {
+            base: base_url.clone(),
             base_url: base_url.as_str().to_string(),
             base_path: base_url.path().to_string(),
             host: base_url.host_str().unwrap_or("localhost").to_string(),
@@ -41,6 +43,12 @@ impl Urls {
             Some((_, rest)) => format!("webcal://{rest}"),
             None => absolute,
         }
+    }
+
+    /// [`absolute`](Self::absolute) as a parsed URL, to resolve links against.
+    pub(crate) fn absolute_url(&self, relative: &str) -> Url {
+        // The base URL followed by a path always parses; the base is the fallback all the same.
+        Url::parse(&self.absolute(relative)).unwrap_or_else(|_| self.base.clone())
     }
 
     /// The host name of the base URL.
@@ -92,6 +100,7 @@ mod tests {
         assert_eq!(urls.path("2016/11/22/panne/"), "/incidents/2016/11/22/panne/");
         assert_eq!(urls.path(""), "/incidents/");
         assert_eq!(urls.absolute("atom.xml"), "https://example.fr/incidents/atom.xml");
+        assert_eq!(urls.absolute_url("2016/").as_str(), "https://example.fr/incidents/2016/");
     }
 
     #[test]
