@@ -46,7 +46,7 @@ fn home_shows_current_events_first_then_history_newest_first() {
     assert_eq!(current, ["Téléphonie IP perturbée"], "only what is happening now");
     assert_eq!(texts(&home, ".upcoming h2"), ["Maintenances prévues"]);
     assert_eq!(texts(&home, ".upcoming .card-title"), ["Maintenance des routeurs"], "planned, in its own section");
-    assert_eq!(texts(&home, ".current .as-of"), ["État au mercredi 20 novembre 2024 à 13 h 00"]);
+    assert_eq!(texts(&home, ".board .as-of"), ["État au mercredi 20 novembre 2024 à 13 h 00"]);
     let history = texts(&home, "#history-heading ~ ul .card-title");
     assert_eq!(
         history,

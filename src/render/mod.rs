@@ -6,6 +6,7 @@
 //! shared by every list that shows it.
 
 pub(crate) mod absolute_links;
+pub(crate) mod board;
 pub(crate) mod calendars;
 pub(crate) mod engine;
 pub(crate) mod feeds;

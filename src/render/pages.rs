@@ -4,6 +4,7 @@
 //! its reuse key) and one function builds the template's values from that
 //! data and the build's constants alone.
 
+use super::board::{service_order, state_view, Board, BoardView, StateView};
 use super::jobs::{Fragment, Job, RenderError};
 use super::urls::{index_file, page_path, service_path, year_path};
 use super::views::{
@@ -11,6 +12,7 @@ use super::views::{
 };
 use super::{format, service_feeds, Constants, Renderer};
 use crate::archive::paginate;
+use crate::archive::status::ServiceState;
 use crate::content::model::Kind;
 use chrono::Duration;
 use serde::Serialize;
@@ -31,6 +33,8 @@ struct Position<'a> {
 /// now and what is planned. Its pages say « État au <build time> ».
 #[derive(Hash, Default)]
 struct Present<'r> {
+    /// The state of the site (home) or of the service.
+    state: Option<ServiceState>,
     /// Ongoing incidents and maintenance in progress.
     current: Vec<&'r Fragment>,
     /// Planned maintenance (and what was called off before its window), soonest first.
@@ -38,8 +42,8 @@ struct Present<'r> {
 }
 
 impl<'r> Present<'r> {
-    fn of(r: &'r Renderer<'_>, current: &[usize], upcoming: &[usize]) -> Self {
-        Present { current: cards(r, current), upcoming: cards(r, upcoming) }
+    fn of(r: &'r Renderer<'_>, state: ServiceState, current: &[usize], upcoming: &[usize]) -> Self {
+        Present { state: Some(state), current: cards(r, current), upcoming: cards(r, upcoming) }
     }
 }
 
@@ -49,6 +53,8 @@ struct HomePage<'r> {
     position: Position<'static>,
     /// On the first page only.
     present: Option<Present<'r>>,
+    /// On the first page only.
+    board: Option<&'r Board<'r>>,
     cards: Vec<&'r Fragment>,
     years: &'r [YearLink],
     posts: usize,
@@ -58,6 +64,7 @@ struct HomePage<'r> {
 struct HomeValues<'r> {
     /// Whether the page shows the present (the first page).
     present: bool,
+    board: Option<BoardView>,
     current: Vec<&'r str>,
     upcoming: Vec<&'r str>,
     cards: Vec<&'r str>,
@@ -69,13 +76,18 @@ struct HomeValues<'r> {
 /// Renders the home page and its pages; returns how many.
 pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
     let history = &r.archive.history;
+    let board = Board::of(r, &service_order(&r.c));
+    let board = &board;
     let jobs: Vec<Job<'_, HomePage<'_>>> = paginate(history, r.c.config.paginate_by)
         .into_iter()
         .map(|slice| {
-            let present = (slice.number == 1).then(|| Present::of(r, &r.archive.current, &r.archive.upcoming));
+            let first = slice.number == 1;
+            let present =
+                first.then(|| Present::of(r, r.archive.site_state(), &r.archive.current, &r.archive.upcoming));
             let page = page_path("", slice.number);
             let position = Position { first: "", number: slice.number, total: slice.total };
-            let data = HomePage { position, present, cards: cards(r, slice.items), years, posts: history.len() };
+            let board = first.then_some(board);
+            let data = HomePage { position, present, board, cards: cards(r, slice.items), years, posts: history.len() };
             Job { file: index_file(&page), page: page.into(), data }
         })
         .collect();
@@ -85,6 +97,7 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
         let present = d.present.as_ref().unwrap_or(&none);
         let values = HomeValues {
             present: d.present.is_some(),
+            board: d.board.map(|b| b.view(&r.c)),
             current: html_of(&present.current),
             upcoming: html_of(&present.upcoming),
             cards: html_of(&d.cards),
@@ -264,6 +277,8 @@ struct ServiceValues<'r> {
     service: &'r ServiceSummary,
     /// Whether the page shows the present (the first page).
     present: bool,
+    /// The service's state (on the first page).
+    state: Option<StateView>,
     current: Vec<&'r str>,
     upcoming: Vec<&'r str>,
     cards: Vec<&'r str>,
@@ -274,9 +289,7 @@ struct ServiceValues<'r> {
 
 /// Renders the services page and each service's pages; returns how many.
 pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let mut order: Vec<&str> = r.c.config.services.keys().map(String::as_str).collect();
-    let name = |key: &str| r.c.config.services[key].name.to_lowercase();
-    order.sort_by_cached_key(|&key| (name(key), key));
+    let order = service_order(&r.c);
     let services: Vec<ServiceData<'_>> = order
         .iter()
         .map(|&key| {
@@ -310,7 +323,8 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
             paginate(history, r.c.config.paginate_by).into_iter().map(move |slice| {
                 let page = page_path(first, slice.number);
                 let position = Position { first, number: slice.number, total: slice.total };
-                let present = (slice.number == 1).then(|| Present::of(r, current, upcoming));
+                let state = r.archive.service_state(service.key);
+                let present = (slice.number == 1).then(|| Present::of(r, state, current, upcoming));
                 let data = ServicePage { service, per_year, position, present, cards: cards(r, slice.items) };
                 Job { file: index_file(&page), page: page.into(), data }
             })
@@ -324,6 +338,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         let values = ServiceValues {
             service: &summary,
             present: d.present.is_some(),
+            state: present.state.map(|s| state_view(s, &r.c)),
             current: html_of(&present.current),
             upcoming: html_of(&present.upcoming),
             cards: html_of(&d.cards),
