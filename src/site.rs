@@ -1,6 +1,7 @@
 //! The pipeline, as a flat list of named steps: load the configuration, the
 //! theme and the content (stages 1–3), index it, render the pages, feeds,
-//! calendars and sitemap as render jobs (stage 4), then write (stage 5). `serve` and
+//! calendars, status API and sitemap as render jobs (stage 4), then write
+//! (stage 5). `serve` and
 //! `authoring` run it too, never a copy of it.
 
 use crate::archive::Archive;
@@ -13,7 +14,7 @@ use crate::output::{
 use crate::render::engine::Templates;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
-use crate::render::{calendars, feeds, pages, sitemap, Constants, Renderer};
+use crate::render::{api, calendars, feeds, pages, sitemap, Constants, Renderer};
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -87,6 +88,8 @@ pub struct BuildReport {
     pub feeds: usize,
     /// Maintenance calendars written.
     pub calendars: usize,
+    /// Status API files written (`api/v2/*.json`).
+    pub api_files: usize,
     /// Incidents built.
     pub incidents: usize,
     /// Warnings about the content.
@@ -232,10 +235,11 @@ impl Site {
         pages += timed(timings, "render_not_found", || pages::render_not_found(&r))?;
         let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
         let calendars = timed(timings, "render_calendars", || calendars::render_calendars(&r))?;
+        let api_files = timed(timings, "render_api", || api::render_api(&r))?;
         let statics = &self.theme.statics;
         timed(timings, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
-        Ok(Rendered { pages, feeds, calendars, next_change: NextChange::of(&archive) })
+        Ok(Rendered { pages, feeds, calendars, api_files, next_change: NextChange::of(&archive) })
     }
 
     /// Renders the whole site into memory.
@@ -255,6 +259,8 @@ pub(crate) struct Rendered {
     pub feeds: usize,
     /// Calendar files.
     pub calendars: usize,
+    /// Status API files.
+    pub api_files: usize,
     /// When the output will next change by itself.
     pub next_change: Option<NextChange>,
 }
@@ -359,6 +365,7 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
         pages: rendered.pages,
         feeds: rendered.feeds,
         calendars: rendered.calendars,
+        api_files: rendered.api_files,
         incidents: site.content.incidents.len(),
         warnings: site.content.warnings,
         timings,

@@ -86,6 +86,7 @@ fn serves_pages_feeds_and_assets_with_their_types() {
         ("/services/mail/rss.xml", 200, "application/rss+xml; charset=utf-8"),
         ("/sitemap.xml", 200, "application/xml; charset=utf-8"),
         ("/robots.txt", 200, "text/plain; charset=utf-8"),
+        ("/api/v2/summary.json", 200, "application/json; charset=utf-8"),
         ("/no/such/page/", 404, "text/html; charset=utf-8"),
     ] {
         let reply = get(&server, path);

@@ -1,11 +1,12 @@
 //! Stage 4: the archive → the site's files. Each step (`pages`, `feeds`,
-//! `calendars`, `sitemap`) says what its files are made of as render jobs
+//! `calendars`, `api`, `sitemap`) says what its files are made of as render jobs
 //! ([`jobs::Job`]); one executor renders them through the theme's
 //! templates ([`engine`], the only door to Tera) and streams them to the
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
 //! shared by every list that shows it.
 
 pub(crate) mod absolute_links;
+pub(crate) mod api;
 pub(crate) mod board;
 pub(crate) mod calendars;
 pub(crate) mod engine;

@@ -260,6 +260,14 @@ impl FixtureSite {
             .unwrap_or_else(|e| panic!("[{}] {rel} does not parse: {e}\n{xml}", self.label))
     }
 
+    /// A JSON file of the output, parsed.
+    #[track_caller]
+    pub fn json(&self, rel: &str) -> serde_json::Value {
+        let text = self.read(rel);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("[{}] {rel} does not parse as JSON: {e}\n{text}", self.label))
+    }
+
     /// The output's `sitemap.xml`: each `<url>` of its one `<urlset>`, as its
     /// `<loc>` and its `<lastmod>` if it has one, in order.
     #[track_caller]
