@@ -61,10 +61,25 @@ fn an_ongoing_incident_sets_its_services_state_from_its_severity() {
 }
 
 #[test]
+fn a_maintenance_not_announced_yet_is_nowhere() {
+    let site = FixtureSite::example();
+    // 2024-10-01: the 2030 move of racks is announced on 2024-11-18 only.
+    site.set_time(NOW - 50 * 86_400);
+    site.build();
+    let home = site.page("index.html");
+    assert!(texts(&home, ".planned-note").is_empty(), "{:?}", board(&site));
+    assert!(texts(&home, ".upcoming .card-title").iter().all(|t| !t.contains("Déménagement")));
+    let network = site.page("services/network/index.html");
+    assert!(texts(&network, ".card-title").iter().all(|t| !t.contains("Déménagement")));
+    assert!(!site.read("sitemap.xml").contains("2030/"), "nor in the sitemap");
+}
+
+#[test]
 fn all_clear_when_nothing_happens_and_english_labels_on_an_english_site() {
     let site = FixtureSite::example();
-    // 2024-10-01: nothing ongoing.
-    site.set_time(NOW - 50 * 86_400);
+    // 2024-11-19 13:00: nothing ongoing; the 2030 move of racks is announced
+    // (since 2024-11-18), the database migration too (since 2024-11-13).
+    site.set_time(NOW - 86_400);
     site.build();
     assert_eq!(texts(&site.page("index.html"), ".board .banner"), ["Tous les services fonctionnent normalement"]);
     let toml = site.source("site.toml").replace("language = \"fr\"", "language = \"en\"");

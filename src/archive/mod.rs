@@ -37,7 +37,8 @@ pub(crate) struct Archive<'a> {
     /// time zone, in archive order: computed once, read by every page that
     /// groups incidents by year or month.
     pub start_months: Vec<(i32, u32)>,
-    /// Each incident's latest change at `now` (see [`Incident::last_change`]).
+    /// Each incident's latest change at `now` (see [`Incident::last_change`]);
+    /// `None` for a post not announced yet.
     pub last_changes: Vec<Option<DateTime<Tz>>>,
 }
 
@@ -57,8 +58,9 @@ impl<'a> Archive<'a> {
             if started {
                 history.push(i);
                 years.entry(local.year()).or_default().push(i);
-            } else if incident.kind != Kind::Incident {
-                // An incident dated in the future is listed once it starts.
+            } else if incident.kind != Kind::Incident && incident.is_announced(now) {
+                // An incident dated in the future is listed once it starts,
+                // anything else once it is announced.
                 upcoming.push(i);
             }
             if phases[i].is_current() {
@@ -99,11 +101,19 @@ impl<'a> Archive<'a> {
             .min_by_key(|&(t, i, _)| (t, i))
     }
 
-    /// The older neighbour (previous) and newer neighbour (next) of incident `i`.
+    /// Whether incident `i` is announced at `now` (see
+    /// [`Incident::is_announced`]): the one test of every list, feed,
+    /// calendar, API file and sitemap entry.
+    pub(crate) fn is_announced(&self, i: usize) -> bool {
+        self.incidents[i].is_announced(self.now)
+    }
+
+    /// The older neighbour (previous) and newer neighbour (next) of incident
+    /// `i`, among the announced ones.
     pub(crate) fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
-        let older = self.incidents.get(i + 1);
-        let newer = i.checked_sub(1).and_then(|j| self.incidents.get(j));
-        (older.map(|i| &**i), newer.map(|i| &**i))
+        let older = (i + 1..self.incidents.len()).find(|&j| self.is_announced(j));
+        let newer = (0..i).rev().find(|&j| self.is_announced(j));
+        (older.map(|j| &*self.incidents[j]), newer.map(|j| &*self.incidents[j]))
     }
 
     /// The `limit` incidents of `items` changed last, latest change first

@@ -245,29 +245,43 @@ impl Incident {
         self.updates.partition_point(|u| u.at <= now)
     }
 
-    /// The time of the latest change seen at `now`: the latest of the start,
-    /// the end and the updates that are not in the future. Passing a planned
-    /// start or end counts as a change, since the incident's state changes
-    /// then. `None` when everything is still in the future (not announced yet).
-    pub(crate) fn last_change(&self, now: DateTime<Tz>) -> Option<DateTime<Tz>> {
-        self.times().filter(|&t| t <= now).max()
+    /// Whether it is public at `now`: its announcement has come. Pages,
+    /// feeds, calendars, the status API and the sitemap show a post only
+    /// then (its own page is built before, at a URL nothing links to).
+    pub(crate) fn is_announced(&self, now: DateTime<Tz>) -> bool {
+        self.announced() <= now
     }
 
-    /// The soonest time after `now` at which something of it changes (its
-    /// phase, or an update written ahead of time appears), and what.
+    /// The time of the latest change seen at `now` (see [`Incident::changes`]);
+    /// `None` when it is not announced yet.
+    pub(crate) fn last_change(&self, now: DateTime<Tz>) -> Option<DateTime<Tz>> {
+        self.changes().map(|(t, _)| t).filter(|&t| t <= now).max()
+    }
+
+    /// The soonest change after `now` (see [`Incident::changes`]), and what.
     pub(crate) fn next_change(&self, now: DateTime<Tz>) -> Option<(DateTime<Tz>, Change)> {
+        self.changes().filter(|&(t, _)| t > now).min_by_key(|&(t, _)| t)
+    }
+
+    /// Every time at which something that is shown of it changes, with
+    /// what: its announcement, each update (which appears at its time), and
+    /// its start and planned end when its phase or its place in the history
+    /// changes then. A planned end reached after a `completed` or a
+    /// `cancelled` changes nothing, nor does a start reached after an early
+    /// `in_progress`. [`Incident::last_change`] and [`Incident::next_change`]
+    /// both read this one list, so the time a feed, calendar or sitemap says
+    /// a post last changed and the time `vigie build` says it changes next
+    /// never disagree.
+    fn changes(&self) -> impl Iterator<Item = (DateTime<Tz>, Change)> + '_ {
+        let announced = self.announced();
+        let turns = move |t: DateTime<Tz>| {
+            let before = t - Duration::nanoseconds(1);
+            t == announced || self.phase(before) != self.phase(t) || self.has_started(before) != self.has_started(t)
+        };
         let start = std::iter::once((self.start, Change::Starts));
         let end = self.end.map(|end| (end, Change::Ends));
-        let updates = self.updates.iter().map(|u| (u.at, Change::Update(u.status)));
-        // An end reached after the timeline closed changes nothing (a start
-        // still does: a cancelled maintenance enters the history then).
-        let closed_at = self.updates.iter().find(|u| u.status.is_final()).map(|u| u.at);
-        let end = end.filter(|&(t, _)| closed_at.is_none_or(|closed| t <= closed));
-        start.chain(end).chain(updates).filter(|&(t, _)| t > now).min_by_key(|&(t, _)| t)
-    }
-
-    fn times(&self) -> impl Iterator<Item = DateTime<Tz>> + '_ {
-        std::iter::once(self.start).chain(self.end).chain(self.updates.iter().map(|u| u.at))
+        let edges = start.chain(end).filter(move |&(t, _)| turns(t));
+        edges.chain(self.updates.iter().map(|u| (u.at, Change::Update(u.status))))
     }
 
     /// The status of its latest update published at `now`.
@@ -299,19 +313,26 @@ impl Incident {
     }
 
     /// Whether it has started at `now`: history and year pages show only
-    /// what has (a cancelled maintenance once its planned start has passed).
+    /// what has. A maintenance starts at its planned start, or earlier with
+    /// an `in_progress` (or `completed`) update; once started it stays so,
+    /// even when it is cancelled afterwards. A maintenance cancelled before
+    /// it started enters the history at its planned start.
     pub(crate) fn has_started(&self, now: DateTime<Tz>) -> bool {
-        self.start <= now || matches!(self.phase(now), Phase::Ongoing | Phase::Overrunning | Phase::Resolved)
+        let early = |u: &Update| matches!(u.status, Status::InProgress | Status::Completed);
+        self.start <= now
+            || (self.kind == Kind::Maintenance && self.updates[..self.published_updates(now)].iter().any(early))
     }
 
-    /// When it actually ended, once its phase is `resolved`: for a maintenance,
-    /// its `completed` update (which may be before or after the planned end);
-    /// otherwise its end.
-    pub(crate) fn actual_end(&self, phase: Phase) -> Option<DateTime<Tz>> {
+    /// When it actually ended, given its `phase` and how many updates are
+    /// `published` (see [`Incident::published_updates`]), once it is
+    /// `resolved`: for a maintenance, its published `completed` update
+    /// (which may be before or after the planned end); otherwise its end.
+    pub(crate) fn actual_end(&self, phase: Phase, published: usize) -> Option<DateTime<Tz>> {
         if phase != Phase::Resolved {
             return None;
         }
-        let completed = self.updates.iter().find(|u| u.status == Status::Completed).map(|u| u.at);
+        let published = &self.updates[..published];
+        let completed = published.iter().find(|u| u.status == Status::Completed).map(|u| u.at);
         match self.kind {
             Kind::Maintenance => completed.or(self.end),
             _ => self.end,
@@ -388,7 +409,7 @@ mod tests {
         ]);
         assert_eq!(done_early.phase(at(11, 0)), Phase::Ongoing);
         assert_eq!(done_early.phase(at(11, 1)), Phase::Resolved);
-        assert_eq!(done_early.actual_end(Phase::Resolved), Some(at(11, 1)));
+        assert_eq!(done_early.actual_end(Phase::Resolved, 3), Some(at(11, 1)));
 
         let overrun = maintenance(&[
             (at(1, 9), Status::Scheduled),
@@ -398,8 +419,8 @@ mod tests {
         assert_eq!(overrun.phase(at(11, 1)), Phase::Ongoing);
         assert_eq!(overrun.phase(at(11, 3)), Phase::Overrunning);
         assert_eq!(overrun.phase(at(11, 5)), Phase::Resolved);
-        assert_eq!(overrun.actual_end(Phase::Resolved), Some(at(11, 5)));
-        assert_eq!(overrun.actual_end(Phase::Overrunning), None);
+        assert_eq!(overrun.actual_end(Phase::Resolved, 3), Some(at(11, 5)));
+        assert_eq!(overrun.actual_end(Phase::Overrunning, 2), None);
     }
 
     #[test]
@@ -410,7 +431,7 @@ mod tests {
         assert_eq!(cancelled.phase(at(20, 9)), Phase::Cancelled);
         assert!(!cancelled.has_started(at(5, 9)));
         assert!(cancelled.has_started(at(10, 22)));
-        assert_eq!(cancelled.actual_end(Phase::Cancelled), None);
+        assert_eq!(cancelled.actual_end(Phase::Cancelled, 2), None);
     }
 
     #[test]
@@ -429,5 +450,60 @@ mod tests {
         let cancelled = maintenance(&[(at(1, 9), Status::Scheduled), (at(5, 9), Status::Cancelled)]);
         assert_eq!(cancelled.next_change(at(5, 9)), Some((at(10, 22), Change::Starts)));
         assert_eq!(cancelled.next_change(at(10, 22)), None);
+    }
+
+    #[test]
+    fn the_last_change_and_the_next_one_read_the_same_times() {
+        // Cancelled before its window: the planned end passes unnoticed by both.
+        let cancelled = maintenance(&[(at(1, 9), Status::Scheduled), (at(5, 9), Status::Cancelled)]);
+        assert_eq!(cancelled.last_change(at(11, 3)), Some(at(10, 22)), "the start (history), not the planned end");
+        // Completed an hour early: the planned end is no change either.
+        let done_early = maintenance(&[
+            (at(1, 9), Status::Scheduled),
+            (at(10, 22), Status::InProgress),
+            (at(11, 1), Status::Completed),
+        ]);
+        assert_eq!(done_early.next_change(at(11, 1)), None);
+        assert_eq!(done_early.last_change(at(11, 3)), Some(at(11, 1)));
+        // Started early: the planned start changes nothing.
+        let early = maintenance(&[(at(1, 9), Status::Scheduled), (at(10, 20), Status::InProgress)]);
+        assert_eq!(early.next_change(at(10, 20)), Some((at(11, 2), Change::Ends)), "overrunning then");
+        assert_eq!(early.last_change(at(10, 23)), Some(at(10, 20)));
+        // Every time one of them names changes what the phase or the history says.
+        for m in [&cancelled, &done_early, &early] {
+            let mut now = at(1, 0);
+            while let Some((t, _)) = m.next_change(now) {
+                assert_eq!(m.last_change(t), Some(t));
+                now = t;
+            }
+        }
+        // Not announced yet: no change seen, and the announcement is the next one.
+        assert_eq!(done_early.last_change(at(1, 8)), None);
+        assert!(!done_early.is_announced(at(1, 8)) && done_early.is_announced(at(1, 9)));
+        assert_eq!(done_early.next_change(at(1, 8)), Some((at(1, 9), Change::Update(Status::Scheduled))));
+    }
+
+    #[test]
+    fn a_maintenance_that_started_early_stays_started_when_cancelled() {
+        let m = maintenance(&[
+            (at(1, 9), Status::Scheduled),
+            (at(10, 20), Status::InProgress),
+            (at(10, 21), Status::Cancelled),
+        ]);
+        assert!(!m.has_started(at(10, 19)));
+        assert!(m.has_started(at(10, 20)));
+        assert!(m.has_started(at(10, 21)), "history does not lose it");
+        assert_eq!(m.phase(at(10, 21)), Phase::Cancelled);
+    }
+
+    #[test]
+    fn the_actual_end_reads_only_published_updates() {
+        // The window has passed without news; a `completed` is written ahead for 11:05.
+        let m = maintenance(&[(at(1, 9), Status::Scheduled), (at(11, 5), Status::Completed)]);
+        let now = at(11, 3);
+        assert_eq!(m.phase(now), Phase::Resolved);
+        assert_eq!(m.actual_end(m.phase(now), m.published_updates(now)), Some(at(11, 2)), "the planned end, for now");
+        let later = at(11, 6);
+        assert_eq!(m.actual_end(m.phase(later), m.published_updates(later)), Some(at(11, 5)));
     }
 }

@@ -276,7 +276,7 @@ impl Api {
     fn new(r: &Renderer<'_>) -> Api {
         let (archive, config, urls) = (r.archive, r.c.config, &r.c.urls);
         let page_id = short_hash(&urls.absolute(""));
-        let announced = |i: &usize| archive.last_changes[*i].is_some() && archive.incidents[*i].kind != Kind::Notice;
+        let announced = |i: &usize| archive.is_announced(*i) && archive.incidents[*i].kind != Kind::Notice;
         let first = (0..archive.incidents.len()).filter(announced).map(|i| archive.incidents[i].announced()).min();
         let latest = archive.last_changes.iter().flatten().max().copied();
         // A site with nothing announced yet: both are the epoch, never the build time.
@@ -347,7 +347,7 @@ fn post(r: &Renderer<'_>, i: usize, page_id: &str, components: &[Component]) -> 
     let at_status = |status: Status| published.iter().find(|u| u.status == status).map(|u| Time::of(&u.at));
     let resolved_at = match phase {
         Phase::Cancelled => at_status(Status::Cancelled),
-        _ => incident.actual_end(phase).map(|t| Time::of(&t)),
+        _ => incident.actual_end(phase, published.len()).map(|t| Time::of(&t)),
     };
     let maintenance = incident.kind == Kind::Maintenance;
     Some(Post {

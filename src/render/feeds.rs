@@ -52,10 +52,9 @@ struct EntryValues<'a> {
 /// sink; returns how many.
 pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let archive = r.archive;
-    // A post is in the feeds once it is announced: something of it is dated at or before the build.
-    let announced = |items: &[usize]| -> Vec<usize> {
-        items.iter().copied().filter(|&i| archive.last_changes[i].is_some()).collect()
-    };
+    // A post is in the feeds once it is announced.
+    let announced =
+        |items: &[usize]| -> Vec<usize> { items.iter().copied().filter(|&i| archive.is_announced(i)).collect() };
     let all: Vec<usize> = announced(&(0..archive.incidents.len()).collect::<Vec<_>>());
     let mut specs = vec![(String::new(), r.c.config.title.clone(), all.clone())];
     for (key, service) in &r.c.config.services {

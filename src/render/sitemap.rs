@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 /// The built-in sitemap template, used unless the theme or the site has a `sitemap.xml` template.
 pub(crate) const TEMPLATE: (&str, &str) = ("sitemap.xml", include_str!("sitemap.xml"));
 
-/// What the sitemap is made of: the list pages and each incident page with its last change.
+/// What the sitemap is made of: the list pages and each announced incident's
+/// page with its last change (a post not announced yet is left out).
 #[derive(Hash)]
 struct Sitemap<'r> {
     lists: Vec<String>,
-    incidents: Vec<(&'r str, Option<DateTime<Tz>>)>,
+    incidents: Vec<(&'r str, DateTime<Tz>)>,
 }
 
 #[derive(Serialize)]
@@ -30,8 +31,7 @@ struct SitemapValues {
 #[derive(Serialize)]
 struct IncidentEntry {
     loc: String,
-    /// Absent while nothing of the incident is public yet.
-    lastmod: Option<String>,
+    lastmod: String,
 }
 
 /// What `robots.txt` is made of: nothing but the base URL, a constant.
@@ -46,7 +46,7 @@ pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8
         let incidents = r.archive.incidents.iter().zip(&r.archive.last_changes);
         let data = Sitemap {
             lists: super::pages::list_page_paths(r),
-            incidents: incidents.map(|(i, &t)| (i.path.as_str(), t)).collect(),
+            incidents: incidents.filter_map(|(i, &t)| Some((i.path.as_str(), t?))).collect(),
         };
         let jobs = [Job { file: "sitemap.xml".to_string(), page: "sitemap.xml".into(), data }];
         made += r.executor.run("sitemap.xml", &jobs, |job, out| {
@@ -58,7 +58,7 @@ pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8
                     .iter()
                     .map(|(path, changed)| IncidentEntry {
                         loc: r.c.urls.absolute(path),
-                        lastmod: changed.map(|t| exact_offset(&t).to_rfc3339()),
+                        lastmod: exact_offset(changed).to_rfc3339(),
                     })
                     .collect(),
             };

@@ -247,7 +247,7 @@ impl IncidentCard {
     pub(crate) fn new(input: IncidentInput<'_>, c: &Constants<'_>) -> Self {
         let (incident, t) = (input.incident, c.t);
         let label = |key: String| t.label(&key).to_string();
-        let actual_end = incident.actual_end(input.phase);
+        let actual_end = incident.actual_end(input.phase, input.published);
         IncidentCard {
             url: c.urls.path(&incident.path),
             title: incident.title.clone(),
