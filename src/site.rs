@@ -124,9 +124,9 @@ impl std::fmt::Display for NextChange {
 }
 
 impl NextChange {
-    fn of(archive: &Archive<'_>) -> Option<NextChange> {
+    fn of(archive: &Archive<'_>, calendar_keep_months: u32) -> Option<NextChange> {
         use crate::content::model::{Change, Kind, Phase, Status};
-        let (at, i, change) = archive.next_change()?;
+        let (at, i, change) = archive.next_change(calendar_keep_months)?;
         let incident = &archive.incidents[i];
         let what = match (change, archive.phases[i]) {
             (Change::Starts, Phase::Cancelled) => "reaches its planned start (cancelled): it moves to the history",
@@ -137,6 +137,8 @@ impl NextChange {
             (Change::Update(Status::Completed), _) => "gets its update \"completed\" written ahead of time",
             (Change::Update(Status::Resolved), _) => "gets its update \"resolved\" written ahead of time",
             (Change::Update(_), _) => "gets an update written ahead of time",
+            (Change::LeavesLastYear, _) => "leaves the downtime of the last twelve months",
+            (Change::LeavesCalendar, _) => "leaves the maintenance calendars (calendar_keep_months)",
         };
         Some(NextChange { at: crate::render::format::exact_offset(&at), title: incident.title.clone(), what })
     }
@@ -239,7 +241,13 @@ impl Site {
         let statics = &self.theme.statics;
         timed(timings, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
-        Ok(Rendered { pages, feeds, calendars, api_files, next_change: NextChange::of(&archive) })
+        Ok(Rendered {
+            pages,
+            feeds,
+            calendars,
+            api_files,
+            next_change: NextChange::of(&archive, self.config.calendar_keep_months),
+        })
     }
 
     /// Renders the whole site into memory.

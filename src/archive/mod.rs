@@ -92,12 +92,25 @@ impl<'a> Archive<'a> {
     }
 
     /// The soonest change after `now` over the whole archive: when, which
-    /// incident, and what changes.
-    pub(crate) fn next_change(&self) -> Option<(DateTime<Tz>, usize, Change)> {
+    /// incident, and what changes. Besides each post's own changes, a post
+    /// leaving a rolling window changes what is shown: an incident leaving
+    /// the last twelve months of downtime, a maintenance leaving the
+    /// calendars after `calendar_keep_months`.
+    pub(crate) fn next_change(&self, calendar_keep_months: u32) -> Option<(DateTime<Tz>, usize, Change)> {
+        let now = self.now;
         self.incidents
             .par_iter()
             .enumerate()
-            .filter_map(|(i, incident)| incident.next_change(self.now).map(|(t, change)| (t, i, change)))
+            .filter_map(|(i, incident)| {
+                let own = incident.next_change(now);
+                let last_year =
+                    incident.counts_as_downtime().then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
+                let calendar = (incident.kind == Kind::Maintenance)
+                    .then(|| calendar_until(incident, calendar_keep_months).map(|t| (t, Change::LeavesCalendar)))
+                    .flatten();
+                let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now && incident.start <= now);
+                own.into_iter().chain(windows).min_by_key(|&(t, _)| t).map(|(t, change)| (t, i, change))
+            })
             .min_by_key(|&(t, i, _)| (t, i))
     }
 
@@ -171,13 +184,30 @@ impl<'a> Archive<'a> {
     }
 
     /// Where, in `indices` (newest first), the incidents that started in
-    /// the twelve months before now are.
+    /// the twelve months before now are (up to [`leaves_last_year_at`]).
     pub(crate) fn last_year(&self, indices: &[usize]) -> std::ops::Range<usize> {
-        let since = self.now - Duration::days(365);
+        let since = self.now - last_year_length();
         let start = indices.partition_point(|&i| self.incidents[i].start > self.now);
         let end = indices.partition_point(|&i| self.incidents[i].start >= since);
         start..end.max(start)
     }
+}
+
+/// The length of « the last twelve months » of the downtime figures.
+fn last_year_length() -> Duration {
+    Duration::days(365)
+}
+
+/// The last moment at which `incident` counts in « the last twelve months ».
+pub(crate) fn leaves_last_year_at(incident: &Incident) -> DateTime<Tz> {
+    incident.start + last_year_length()
+}
+
+/// The last moment at which maintenance `incident` stays in the calendars:
+/// `keep_months` after its end (its start when it has none); `None` when
+/// that is beyond the calendar (kept for ever).
+pub(crate) fn calendar_until(incident: &Incident, keep_months: u32) -> Option<DateTime<Tz>> {
+    incident.end.unwrap_or(incident.start).checked_add_months(chrono::Months::new(keep_months))
 }
 
 fn push_to(map: &mut BTreeMap<String, Vec<usize>>, key: &str, i: usize) {
@@ -268,6 +298,33 @@ mod tests {
                 assert_eq!(items[archive.last_year(items)], expected[..], "items {from}..{to}");
             }
         }
+    }
+
+    #[test]
+    fn the_next_change_counts_posts_leaving_a_rolling_window() {
+        use chrono::TimeZone;
+        let now = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 11, 20, 12, 0, 0).single().expect("a time");
+        // An incident of 2023-11-21 11:00–12:00: it leaves the last twelve
+        // months at 2024-11-20 11:00 + 1 day = 365 days after its start.
+        let old = incident_starting(now - Duration::days(365) + Duration::hours(23), 0);
+        let incidents = vec![old.clone()];
+        let archive = Archive::new(&incidents, now);
+        let leaves = old.start + Duration::days(365);
+        assert_eq!(archive.next_change(12), Some((leaves, 0, Change::LeavesLastYear)));
+        assert_eq!(archive.last_year(&[0]), 0..1);
+        let after = Archive::new(&incidents, leaves + Duration::seconds(1));
+        assert_eq!(after.last_year(&[0]), 0..0, "gone when the build says so");
+        assert_eq!(after.next_change(12), None);
+        // A maintenance that ended on 2024-01-01 10:00 leaves a 12-month calendar on 2025-01-01 10:00.
+        let mut maintenance = (*incident_starting(now, 1)).clone();
+        maintenance.kind = Kind::Maintenance;
+        maintenance.start = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).single().expect("a time");
+        maintenance.end = Some(maintenance.start + Duration::hours(1));
+        let until = calendar_until(&maintenance, 12).expect("a time");
+        assert_eq!(until.to_rfc3339(), "2025-01-01T10:00:00+01:00");
+        let incidents = vec![Arc::new(maintenance)];
+        assert_eq!(Archive::new(&incidents, now).next_change(12), Some((until, 0, Change::LeavesCalendar)));
+        assert_eq!(Archive::new(&incidents, now).next_change(0), None, "already out of a calendar kept 0 months");
     }
 
     #[test]

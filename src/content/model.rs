@@ -191,6 +191,11 @@ pub enum Change {
     Ends,
     /// An update dated in the future (written ahead of time) comes out, with this status.
     Update(Status),
+    /// It leaves « the last twelve months » of the downtime figures (see
+    /// `Archive::next_change`; never given by [`Incident::next_change`]).
+    LeavesLastYear,
+    /// It leaves the maintenance calendars, past their retention (likewise).
+    LeavesCalendar,
 }
 
 /// One validated incident post.

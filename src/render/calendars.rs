@@ -29,9 +29,10 @@
 use super::jobs::{Job, RenderError};
 use super::urls::{service_path, Urls};
 use super::{Constants, Renderer};
+use crate::archive::calendar_until;
 use crate::content::model::{Incident, Kind, Phase, Status, Update};
 use crate::diagnostics::Diagnostic;
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -79,13 +80,12 @@ struct EventData {
 /// returns how many.
 pub(crate) fn render_calendars(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let archive = r.archive;
-    // `None` when the retention reaches before the calendar's first year: keep all.
-    let since = archive.now.checked_sub_months(Months::new(r.c.config.calendar_keep_months));
+    let keep_months = r.c.config.calendar_keep_months;
     let events: Vec<Option<EventData>> = archive
         .incidents
         .iter()
         .zip(&archive.phases)
-        .map(|(incident, &phase)| event_of(&r.c, incident, phase, archive.now, since))
+        .map(|(incident, &phase)| event_of(&r.c, incident, phase, archive.now, keep_months))
         .collect();
     let of = |items: &mut dyn Iterator<Item = usize>| -> Vec<&EventData> {
         let mut list: Vec<&EventData> = items.filter_map(|i| events[i].as_ref()).collect();
@@ -115,19 +115,19 @@ pub(crate) fn render_calendars(r: &Renderer<'_>) -> Result<usize, RenderError> {
 }
 
 /// The event of `incident` at `now`, when it is a maintenance that is
-/// announced and not older than `since`.
+/// announced and still within `keep_months` of retention (see [`calendar_until`]).
 fn event_of(
     c: &Constants<'_>,
     incident: &Incident,
     phase: Phase,
     now: DateTime<Tz>,
-    since: Option<DateTime<Tz>>,
+    keep_months: u32,
 ) -> Option<EventData> {
     if incident.kind != Kind::Maintenance {
         return None;
     }
     let stamp = incident.last_change(now)?;
-    if since.is_some_and(|since| incident.end.unwrap_or(incident.start) < since) {
+    if calendar_until(incident, keep_months).is_some_and(|until| now > until) {
         return None;
     }
     let published = &incident.updates[..incident.published_updates(now)];
