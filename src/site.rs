@@ -32,17 +32,15 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Includes drafts.
     pub drafts: bool,
-    /// Build time: decides what is ongoing, and is shown in footers.
+    /// Build time: decides what is ongoing and upcoming, and is what the
+    /// pages showing the present say (« État au … »).
     pub now: DateTime<Utc>,
-    /// Time shown in footers, when it is not `now` (`vigie serve` shows the
-    /// time of its last full build, so that edits re-render only what they change).
-    pub generated: Option<DateTime<Utc>>,
 }
 
 impl BuildOptions {
     /// Options for the site at `root`, built now (or at `SOURCE_DATE_EPOCH` when set).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), base_url: None, drafts: false, now: build_time(), generated: None }
+        BuildOptions { root: root.into(), base_url: None, drafts: false, now: build_time() }
     }
 }
 
@@ -223,12 +221,11 @@ impl Site {
     ) -> Result<Rendered, Error> {
         let zone = &self.config.timezone;
         let now = self.options.now.with_timezone(zone);
-        let generated = self.options.generated.unwrap_or(self.options.now).with_timezone(zone);
         let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
         let c = Constants { config: &self.config, t: &self.translations, urls: Urls::new(&self.config.base_url) };
         let executor = Executor::new(&tracked, hook);
-        let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, generated, executor))?;
+        let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor))?;
         let years = pages::year_links(&r);
         let mut pages = timed(timings, "render_home", || pages::render_home(&r, &years))?;
         pages += timed(timings, "render_years", || pages::render_years(&r, &years))?;

@@ -21,8 +21,6 @@ pub(crate) mod views;
 use crate::archive::Archive;
 use crate::config::SiteConfig;
 use crate::theme::i18n::Translations;
-use chrono::DateTime;
-use chrono_tz::Tz;
 use engine::{Engine, PageAddress, Templates};
 use jobs::{Executor, Fragment, RenderError};
 use rayon::prelude::*;
@@ -67,7 +65,6 @@ pub(crate) struct Renderer<'a> {
 struct Globals<'a> {
     site: SiteView<'a>,
     t: &'a std::collections::BTreeMap<String, String>,
-    generated: format::TimeView,
     /// Pages about services replace it with theirs.
     service_feeds: Option<()>,
 }
@@ -90,12 +87,11 @@ struct CardValues {
 
 impl<'a> Renderer<'a> {
     /// Sets the build's global values on `templates` and renders every
-    /// incident's card. `generated` is the build time shown in footers.
+    /// incident's card.
     pub(crate) fn new(
         c: Constants<'a>,
         archive: &'a Archive<'a>,
         templates: &'a mut Templates,
-        generated: DateTime<Tz>,
         executor: Executor<'a>,
     ) -> Result<Self, RenderError> {
         let globals = Globals {
@@ -108,7 +104,6 @@ impl<'a> Renderer<'a> {
                 feeds: site_feeds(c.config, &c.urls),
             },
             t: &c.t.labels,
-            generated: format::time_view(&generated, &c.t.dates),
             service_feeds: None,
         };
         let engine = templates.with_globals(&globals)?;

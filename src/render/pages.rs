@@ -5,16 +5,18 @@
 //! data and the build's constants alone.
 
 use super::board::{service_order, state_view, Board, BoardView, StateView};
+use super::format::{self, TimeView};
 use super::jobs::{Fragment, Job, RenderError};
 use super::urls::{index_file, page_path, service_path, year_path};
 use super::views::{
     IncidentDetail, IncidentInput, IncidentLink, MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats,
 };
-use super::{format, service_feeds, Constants, Renderer};
+use super::{service_feeds, Constants, Renderer};
 use crate::archive::paginate;
 use crate::archive::status::ServiceState;
 use crate::content::model::Kind;
-use chrono::Duration;
+use chrono::{DateTime, Duration};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 /// How many page numbers are linked on each side of the current page.
@@ -29,12 +31,15 @@ struct Position<'a> {
     total: usize,
 }
 
-/// What the first page of a list shows of the present: what is happening
-/// now and what is planned. Its pages say « État au <build time> ».
-#[derive(Hash, Default)]
+/// What the first page of a list shows of the present: the state, what is
+/// happening now and what is planned, as of the build time, which its page
+/// says (« État au … ») and which is part of its key.
+#[derive(Hash)]
 struct Present<'r> {
+    /// The build time.
+    at: DateTime<Tz>,
     /// The state of the site (home) or of the service.
-    state: Option<ServiceState>,
+    state: ServiceState,
     /// Ongoing incidents and maintenance in progress.
     current: Vec<&'r Fragment>,
     /// Planned maintenance (and what was called off before its window), soonest first.
@@ -43,7 +48,32 @@ struct Present<'r> {
 
 impl<'r> Present<'r> {
     fn of(r: &'r Renderer<'_>, state: ServiceState, current: &[usize], upcoming: &[usize]) -> Self {
-        Present { state: Some(state), current: cards(r, current), upcoming: cards(r, upcoming) }
+        Present { at: r.archive.now, state, current: cards(r, current), upcoming: cards(r, upcoming) }
+    }
+}
+
+/// What templates get of a page's [`Present`] (nothing on a list's later pages).
+#[derive(Serialize)]
+struct PresentValues<'r> {
+    /// Whether the page shows the present (a list's first page).
+    present: bool,
+    /// « État au … ».
+    as_of: Option<TimeView>,
+    /// The state of the site or the service.
+    state: Option<StateView>,
+    current: Vec<&'r str>,
+    upcoming: Vec<&'r str>,
+}
+
+impl<'r> PresentValues<'r> {
+    fn of(present: Option<&'r Present<'r>>, c: &Constants<'_>) -> Self {
+        PresentValues {
+            present: present.is_some(),
+            as_of: present.map(|p| format::time_view(&p.at, &c.t.dates)),
+            state: present.map(|p| state_view(p.state, c)),
+            current: present.map_or_else(Vec::new, |p| html_of(&p.current)),
+            upcoming: present.map_or_else(Vec::new, |p| html_of(&p.upcoming)),
+        }
     }
 }
 
@@ -62,11 +92,9 @@ struct HomePage<'r> {
 
 #[derive(Serialize)]
 struct HomeValues<'r> {
-    /// Whether the page shows the present (the first page).
-    present: bool,
+    #[serde(flatten)]
+    present: PresentValues<'r>,
     board: Option<BoardView>,
-    current: Vec<&'r str>,
-    upcoming: Vec<&'r str>,
     cards: Vec<&'r str>,
     pagination: Pagination,
     years: &'r [YearLink],
@@ -93,13 +121,9 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
         .collect();
     r.executor.run("index.html", &jobs, |job, out| {
         let d = &job.data;
-        let none = Present::default();
-        let present = d.present.as_ref().unwrap_or(&none);
         let values = HomeValues {
-            present: d.present.is_some(),
+            present: PresentValues::of(d.present.as_ref(), &r.c),
             board: d.board.map(|b| b.view(&r.c)),
-            current: html_of(&present.current),
-            upcoming: html_of(&present.upcoming),
             cards: html_of(&d.cards),
             pagination: pagination(&d.position, &r.c),
             years: d.years,
@@ -203,24 +227,39 @@ impl<'a> IncidentPage<'a> {
     }
 }
 
+/// An incident's page job: the page, and the build time while the
+/// incident is not settled (its page then says « État au … »).
+#[derive(Hash)]
+struct IncidentPageJob<'a> {
+    page: IncidentPage<'a>,
+    as_of: Option<DateTime<Tz>>,
+}
+
 #[derive(Serialize)]
 struct IncidentValues<'a> {
     incident: IncidentDetail<'a>,
+    as_of: Option<TimeView>,
     service_feeds: Vec<super::views::FeedLinks>,
 }
 
 /// Renders one page per incident; returns how many.
 pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let jobs: Vec<Job<'_, IncidentPage<'_>>> = (0..r.archive.incidents.len())
+    let jobs: Vec<Job<'_, IncidentPageJob<'_>>> = (0..r.archive.incidents.len())
         .map(|n| {
             let path = &r.archive.incidents[n].path;
-            Job { file: index_file(path), page: path.as_str().into(), data: IncidentPage::of(r, n) }
+            let as_of = (!r.archive.phases[n].is_final()).then_some(r.archive.now);
+            Job {
+                file: index_file(path),
+                page: path.as_str().into(),
+                data: IncidentPageJob { page: IncidentPage::of(r, n), as_of },
+            }
         })
         .collect();
     r.executor.run("incident.html", &jobs, |job, out| {
-        let incident = job.data.incident.incident;
+        let incident = job.data.page.incident.incident;
         let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
-        let values = IncidentValues { incident: job.data.detail(&r.c), service_feeds };
+        let as_of = job.data.as_of.map(|t| format::time_view(&t, &r.c.t.dates));
+        let values = IncidentValues { incident: job.data.page.detail(&r.c), as_of, service_feeds };
         r.render("incident.html", &job.page, &values, out)
     })
 }
@@ -275,12 +314,8 @@ struct ServicePage<'r> {
 #[derive(Serialize)]
 struct ServiceValues<'r> {
     service: &'r ServiceSummary,
-    /// Whether the page shows the present (the first page).
-    present: bool,
-    /// The service's state (on the first page).
-    state: Option<StateView>,
-    current: Vec<&'r str>,
-    upcoming: Vec<&'r str>,
+    #[serde(flatten)]
+    present: PresentValues<'r>,
     cards: Vec<&'r str>,
     pagination: Pagination,
     per_year: Vec<YearStats>,
@@ -333,14 +368,9 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
     r.executor.run("service.html", &jobs, |job, out| {
         let d = &job.data;
         let summary = d.service.summary(&r.c);
-        let none = Present::default();
-        let present = d.present.as_ref().unwrap_or(&none);
         let values = ServiceValues {
             service: &summary,
-            present: d.present.is_some(),
-            state: present.state.map(|s| state_view(s, &r.c)),
-            current: html_of(&present.current),
-            upcoming: html_of(&present.upcoming),
+            present: PresentValues::of(d.present.as_ref(), &r.c),
             cards: html_of(&d.cards),
             pagination: pagination(&d.position, &r.c),
             per_year: d.per_year.iter().map(|y| y.view(&r.c)).collect(),

@@ -203,7 +203,6 @@ impl Session {
         build.base_url = Some(self.base_url.clone());
         build.drafts = self.options.drafts;
         build.now = now;
-        build.generated = Some(now);
         self.parsed = ParseCache::default();
         self.memo = RenderMemo::default();
         self.site = None;
