@@ -104,6 +104,46 @@ fn crossing_a_maintenance_start_shows_it_in_progress() {
 }
 
 #[test]
+fn crossing_a_phase_change_changes_only_what_shows_that_post_or_the_present() {
+    let site = FixtureSite::example();
+    // 09:59 and 10:01 in Paris on 2024-11-20: the migration's window opens at 10:00.
+    let (before, _) = built_at(&site, NOW - 3 * 3600 - 60);
+    let (after, _) = built_at(&site, NOW - 3 * 3600 + 60);
+    let mentions = |tree: &Tree, name: &str| {
+        let text = tree.get(name).map(|bytes| String::from_utf8_lossy(bytes).into_owned()).unwrap_or_default();
+        text.contains("migration-des-bases-de-donnees-mutualisees") || text.contains("Migration des bases")
+    };
+    let changed = changed(&before, &after);
+    // The status API and the badges are the state of the services: they
+    // follow it, with no build time in them.
+    let is_state = |name: &str| name.starts_with("api/v2/") || name.ends_with("badge.svg");
+    // A later page of a list changes when a card slides in from the page before.
+    let cards = |tree: &Tree, name: &str| {
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(tree.get(name).map_or(&[][..], |b| &b[..])));
+        texts(&html, ".card-title")
+    };
+    let slid = |name: &str| name.ends_with(".html") && cards(&before, name) != cards(&after, name);
+    for name in &changed {
+        assert!(
+            name == ".vigie-output"
+                || is_state(name)
+                || slid(name)
+                || shows_the_present(&before, name)
+                || shows_the_present(&after, name)
+                || mentions(&before, name)
+                || mentions(&after, name),
+            "{name} changed although it shows neither the present nor the maintenance that started"
+        );
+    }
+    for moved in ["2024/index.html", "services/databases/atom.xml", "maintenance.ics", "sitemap.xml"] {
+        assert!(changed.contains(moved), "{moved} shows the migration, whose phase changed");
+    }
+    for unchanged in ["services/mail/atom.xml", "2011/index.html", "services/voip/maintenance.ics"] {
+        assert!(!changed.contains(unchanged), "{unchanged} does not show it");
+    }
+}
+
+#[test]
 fn a_completed_maintenance_shows_its_actual_end_beside_the_planned_one() {
     let site = FixtureSite::example();
     // 2024-11-20 16:00 in Paris: both maintenances of the day are over.
