@@ -112,7 +112,7 @@ pub struct NextChange {
     /// The post's title.
     pub title: String,
     /// What happens then, e.g. `starts`.
-    pub what: &'static str,
+    pub what: String,
 }
 
 impl std::fmt::Display for NextChange {
@@ -123,20 +123,22 @@ impl std::fmt::Display for NextChange {
 
 impl NextChange {
     fn of(archive: &Archive<'_>, calendar_keep_months: u32) -> Option<NextChange> {
-        use crate::content::model::{Change, Kind, Phase, Status};
+        use crate::content::model::{Change, Kind, Phase};
         let (at, i, change) = archive.next_change(calendar_keep_months)?;
         let incident = &archive.incidents[i];
         let what = match (change, archive.phases[i]) {
-            (Change::Starts, Phase::Cancelled) => "reaches its planned start (cancelled): it moves to the history",
-            (Change::Starts, _) => "starts",
-            (Change::Ends, _) if incident.kind == Kind::Maintenance => "reaches its planned end",
-            (Change::Ends, _) => "ends",
-            (Change::Update(Status::InProgress), _) => "gets its update \"in_progress\" written ahead of time",
-            (Change::Update(Status::Completed), _) => "gets its update \"completed\" written ahead of time",
-            (Change::Update(Status::Resolved), _) => "gets its update \"resolved\" written ahead of time",
-            (Change::Update(_), _) => "gets an update written ahead of time",
-            (Change::LeavesLastYear, _) => "leaves the downtime of the last twelve months",
-            (Change::LeavesCalendar, _) => "leaves the maintenance calendars (calendar_keep_months)",
+            (Change::Starts, Phase::Cancelled) => {
+                "reaches its planned start (cancelled): it moves to the history".into()
+            }
+            (Change::Starts, _) => "starts".into(),
+            (Change::Ends, _) if incident.kind == Kind::Maintenance => "reaches its planned end".into(),
+            (Change::Ends, _) => "ends".into(),
+            (Change::Update(status), _) if incident.announced() == at => {
+                format!("is announced (update \"{}\")", status.as_str())
+            }
+            (Change::Update(status), _) => format!("gets its update \"{}\" written ahead of time", status.as_str()),
+            (Change::LeavesLastYear, _) => "leaves the downtime of the last twelve months".into(),
+            (Change::LeavesCalendar, _) => "leaves the maintenance calendars (calendar_keep_months)".into(),
         };
         Some(NextChange { at: crate::render::format::exact_offset(&at), title: incident.title.clone(), what })
     }

@@ -65,7 +65,14 @@ fn a_maintenance_not_announced_yet_is_nowhere() {
     let site = FixtureSite::example();
     // 2024-10-01: the 2030 move of racks is announced on 2024-11-18 only.
     site.set_time(NOW - 50 * 86_400);
-    site.build();
+    let run = site.build();
+    assert!(
+        run.stderr.contains(
+            "next change: 2024-11-12 11:00 (+01:00), \"Mise à jour de la plateforme de téléphonie\" is announced (update \"scheduled\")"
+        ),
+        "the build says when the first announcement comes out:\n{}",
+        run.stderr
+    );
     let home = site.page("index.html");
     assert!(texts(&home, ".planned-note").is_empty(), "{:?}", board(&site));
     assert!(texts(&home, ".upcoming .card-title").iter().all(|t| !t.contains("Déménagement")));

@@ -160,12 +160,12 @@ impl<'a> Archive<'a> {
 
     /// What has not started yet for one service, soonest first.
     pub(crate) fn upcoming_of_service(&self, key: &str) -> Vec<usize> {
-        self.upcoming.iter().copied().filter(|&i| self.incidents[i].services.iter().any(|s| s == key)).collect()
+        self.upcoming.iter().copied().filter(|&i| self.incidents[i].concerns(key)).collect()
     }
 
     /// What is happening now for one service, oldest start first.
     pub(crate) fn current_of_service(&self, key: &str) -> Vec<usize> {
-        self.current.iter().copied().filter(|&i| self.incidents[i].services.iter().any(|s| s == key)).collect()
+        self.current.iter().copied().filter(|&i| self.incidents[i].concerns(key)).collect()
     }
 
     /// Total downtime of the given incidents (ended, unplanned incidents only).

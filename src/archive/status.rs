@@ -50,7 +50,7 @@ impl Archive<'_> {
         self.current
             .iter()
             .map(|&i| &self.incidents[i])
-            .filter(|incident| incident.services.iter().any(|s| s == key))
+            .filter(|incident| incident.concerns(key))
             .map(|incident| ServiceState::of_post(incident.kind, incident.severity))
             .max()
             .unwrap_or(ServiceState::Operational)

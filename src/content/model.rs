@@ -250,6 +250,11 @@ impl Incident {
         self.updates.partition_point(|u| u.at <= now)
     }
 
+    /// Whether it concerns the service `key`.
+    pub(crate) fn concerns(&self, key: &str) -> bool {
+        self.services.iter().any(|s| s == key)
+    }
+
     /// Whether it is public at `now`: its announcement has come. Pages,
     /// feeds, calendars, the status API and the sitemap show a post only
     /// then (its own page is built before, at a URL nothing links to).

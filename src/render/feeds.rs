@@ -62,8 +62,14 @@ pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
         specs.push((service_path(key), format!("{} – {}", r.c.config.title, service.name), items));
     }
     // An empty feed is as old as the site's latest change, so that it too
-    // does not change between builds.
-    let site_updated = archive.last_changes.iter().flatten().max().copied().unwrap_or_else(epoch);
+    // does not change between builds (the epoch on a site with nothing announced).
+    let site_updated = archive
+        .last_changes
+        .iter()
+        .flatten()
+        .max()
+        .copied()
+        .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&Tz::UTC));
     let latest: Vec<Vec<usize>> =
         specs.iter().map(|(_, _, items)| archive.latest_changed(items, r.c.config.feed_limit)).collect();
     // Every entry's content is rendered once, then shared by the feeds that carry it.
@@ -131,11 +137,6 @@ pub(crate) fn entry_id(urls: &Urls, incident: &Incident) -> String {
     let source = crate::paths::slash_path(&source);
     let source = source.strip_prefix("content/").unwrap_or(&source);
     format!("tag:{},{}:{}", urls.host(), incident.start.format("%Y"), utf8_percent_encode(source, PATH))
-}
-
-/// 1970-01-01 in UTC: the latest change of a site without posts.
-fn epoch() -> DateTime<Tz> {
-    DateTime::from_timestamp(0, 0).unwrap_or_default().with_timezone(&Tz::UTC)
 }
 
 fn fixed(t: DateTime<Tz>) -> DateTime<FixedOffset> {
