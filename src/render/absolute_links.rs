@@ -10,8 +10,10 @@
 //! elements that merely look like `href="…"` are never touched.
 
 use crate::diagnostics::Diagnostic;
+use html_escape::{decode_html_entities, encode_double_quoted_attribute};
 use lol_html::html_content::Element;
 use lol_html::{element, rewrite_str, RewriteStrSettings};
+use std::path::Path;
 use url::Url;
 
 /// The attributes whose value is one URL, and the elements that carry them.
@@ -28,8 +30,9 @@ const URL_ATTRIBUTES: [(&str, &str); 7] = [
 /// The attributes whose value is a list of image candidates (`url 2x, url 640w`).
 const SRCSET_ATTRIBUTES: [&str; 2] = ["srcset", "imagesrcset"];
 
-/// `html` with every URL in its tags' attributes resolved against `page`.
-pub(crate) fn absolute_links(html: &str, page: &Url) -> Result<String, Diagnostic> {
+/// `html` with every URL in its tags' attributes resolved against `page`;
+/// `source` is the post's file, named when lol_html fails.
+pub(crate) fn absolute_links(html: &str, page: &Url, source: &Path) -> Result<String, Diagnostic> {
     let one = |name: &'static str| move |el: &mut Element<'_, '_>| rewrite(el, name, |value| resolve(value, page));
     let list =
         |name: &'static str| move |el: &mut Element<'_, '_>| rewrite(el, name, |value| resolve_srcset(value, page));
@@ -42,23 +45,22 @@ pub(crate) fn absolute_links(html: &str, page: &Url) -> Result<String, Diagnosti
         settings = settings.append_element_content_handler(element!(format!("[{name}]"), list(name)));
     }
     rewrite_str(html, settings).map_err(|e| {
-        Diagnostic::general(format!("cannot make the links of a feed entry absolute: {e}"))
-            .with_hint("this is a bug of vigie: please report it with the post whose entry failed")
+        Diagnostic::error(source, (0, 0), format!("cannot make the links of its feed entry absolute: {e}"))
+            .with_hint("this is a bug of vigie: please report it with this post")
     })
 }
 
 /// Replaces attribute `name` of `el` by what `change` makes of its decoded
-/// value, when it makes something else; leaves it alone when the value holds
-/// a character reference this module does not decode.
+/// value (every character reference of HTML decoded), when it makes
+/// something else.
 fn rewrite(
     el: &mut Element<'_, '_>,
     name: &str,
     change: impl Fn(&str) -> Option<String>,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let Some(raw) = el.get_attribute(name) else { return Ok(()) };
-    let Some(value) = decode(&raw) else { return Ok(()) };
-    if let Some(new) = change(&value) {
-        el.set_attribute(name, &escape(&new))?;
+    if let Some(new) = change(&decode_html_entities(&raw)) {
+        el.set_attribute(name, &encode_double_quoted_attribute(&new))?;
     }
     Ok(())
 }
@@ -125,63 +127,6 @@ fn candidates(value: &str) -> Vec<(&str, &str)> {
     }
 }
 
-/// An attribute value as written → its text: the character references that
-/// comrak and Tera write (`&amp;`, `&quot;`, `&#x27;`…), numeric ones and a
-/// few common names. `None` when it holds a reference outside that list
-/// (then it is left as written). A `&` that starts no `&name;` is itself.
-fn decode(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let run = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map_or(rest.len(), |n| n + 1);
-        if run == 1 || !rest[run..].starts_with(';') {
-            // No `&name;`: a plain `&` (in an attribute, even `&copy=` is one).
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        }
-        let end = run;
-        let name = &rest[1..end];
-        let c = match name {
-            "amp" => '&',
-            "quot" => '"',
-            "apos" => '\'',
-            "lt" => '<',
-            "gt" => '>',
-            "nbsp" => '\u{a0}',
-            _ => {
-                let number = name.strip_prefix('#')?;
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => number.parse().ok()?,
-                };
-                char::from_u32(code)?
-            }
-        };
-        out.push(c);
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// A text → an attribute value in double quotes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,7 +135,7 @@ mod tests {
 
     fn absolute(html: &str) -> String {
         let page = Url::parse(PAGE).expect("page url");
-        absolute_links(html, &page).expect("rewritten")
+        absolute_links(html, &page, Path::new("content/x.md")).expect("rewritten")
     }
 
     #[test]
@@ -262,11 +207,15 @@ mod tests {
     }
 
     #[test]
-    fn a_value_with_an_unknown_reference_is_left_alone() {
-        let html = r#"<a href="caf&eacute;/">x</a>"#;
-        assert_eq!(absolute(html), html);
-        assert_eq!(decode("a&b").as_deref(), Some("a&b"));
-        assert_eq!(decode("a&#233;&#xE9;").as_deref(), Some("aéé"));
+    fn every_named_reference_is_decoded_and_a_bare_ampersand_kept() {
+        assert_eq!(
+            absolute(r#"<a href="caf&eacute;/&hellip;?a&b">x</a>"#),
+            r#"<a href="https://example.fr/incidents/2016/11/22/panne/caf%C3%A9/%E2%80%A6?a&amp;b">x</a>"#
+        );
+        assert_eq!(
+            absolute(r#"<img src="a&#233;&#xE9;.png">"#),
+            r#"<img src="https://example.fr/incidents/2016/11/22/panne/a%C3%A9%C3%A9.png">"#
+        );
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Fragment, Diagnostic> {
     r.executor.fragment("feed_entry.html", &IncidentPage::of(r, i), |page| {
         let path = &page.incident.incident.path;
         let html = r.render_text("feed_entry.html", path, &EntryValues { incident: page.detail(&r.c) })?;
-        absolute_links(&html, &r.c.urls.absolute_url(path))
+        absolute_links(&html, &r.c.urls.absolute_url(path), &page.incident.incident.source)
     })
 }
 
