@@ -12,6 +12,7 @@ use crate::output::{
     check_destination, recorded_fingerprint, DiskSink, MemorySink, Output, OutputError, Sink, WriteStats,
 };
 use crate::render::engine::Templates;
+use crate::render::jobs::RenderError;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
 use crate::render::{api, calendars, feeds, pages, sitemap, Constants, Renderer};
@@ -229,24 +230,37 @@ impl Site {
         let executor = Executor::new(&tracked, hook);
         let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor))?;
         let years = pages::year_links(&r);
-        let mut pages = timed(timings, "render_home", || pages::render_home(&r, &years))?;
-        pages += timed(timings, "render_years", || pages::render_years(&r, &years))?;
-        pages += timed(timings, "render_incidents", || pages::render_incidents(&r))?;
-        pages += timed(timings, "render_services", || pages::render_services(&r))?;
-        pages += timed(timings, "render_not_found", || pages::render_not_found(&r))?;
-        let feeds = timed(timings, "render_feeds", || feeds::render_feeds(&r))?;
-        let calendars = timed(timings, "render_calendars", || calendars::render_calendars(&r))?;
-        let api_files = timed(timings, "render_api", || api::render_api(&r))?;
         let statics = &self.theme.statics;
-        timed(timings, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
+        // The pages on one side, every other file on the other: the steps
+        // of each side run one after the other, the two sides side by side
+        // (each step's jobs on every core), so that a step with few big
+        // jobs (the sitemap, the API) does not leave a core idle.
+        let (mut page_timings, mut other_timings) = (Vec::new(), Vec::new());
+        let (pages, others) = rayon::join(
+            || -> Result<usize, RenderError> {
+                let t = &mut page_timings;
+                let mut pages = timed(t, "render_home", || pages::render_home(&r, &years))?;
+                pages += timed(t, "render_years", || pages::render_years(&r, &years))?;
+                pages += timed(t, "render_incidents", || pages::render_incidents(&r))?;
+                pages += timed(t, "render_services", || pages::render_services(&r))?;
+                pages += timed(t, "render_not_found", || pages::render_not_found(&r))?;
+                Ok(pages)
+            },
+            || -> Result<(usize, usize, usize), RenderError> {
+                let t = &mut other_timings;
+                let feeds = timed(t, "render_feeds", || feeds::render_feeds(&r))?;
+                let calendars = timed(t, "render_calendars", || calendars::render_calendars(&r))?;
+                let api_files = timed(t, "render_api", || api::render_api(&r))?;
+                timed(t, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
+                Ok((feeds, calendars, api_files))
+            },
+        );
+        timings.append(&mut page_timings);
+        timings.append(&mut other_timings);
+        let (pages, (feeds, calendars, api_files)) = (pages?, others?);
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
-        Ok(Rendered {
-            pages,
-            feeds,
-            calendars,
-            api_files,
-            next_change: NextChange::of(&archive, self.config.calendar_keep_months),
-        })
+        let next_change = NextChange::of(&archive, self.config.calendar_keep_months);
+        Ok(Rendered { pages, feeds, calendars, api_files, next_change })
     }
 
     /// Renders the whole site into memory.
