@@ -13,14 +13,37 @@ use toml::Spanned;
 pub(crate) const CONFIG_FILE: &str = "site.toml";
 
 /// One service of the provider, declared under `[services.<key>]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceConfig {
     /// Display name, e.g. « Messagerie ».
     pub name: String,
     /// One sentence shown on the service page.
-    #[serde(default)]
     pub description: String,
+    /// The first day its availability is known (`since = 2008-01-01`);
+    /// without it, the day of its first post.
+    pub since: Option<chrono::NaiveDate>,
+}
+
+/// How incidents count against availability, from `[availability]`: the
+/// share of an incident's duration that counts as downtime, by severity
+/// (an incident without a severity counts as minor), and whether
+/// maintenance counts (then in full).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AvailabilityConfig {
+    /// Severity critical (a major outage); default 1.0.
+    pub critical: f64,
+    /// Severity major (a partial outage); default 0.3.
+    pub major: f64,
+    /// Severity minor (degraded performance); default 0.0.
+    pub minor: f64,
+    /// Whether maintenance windows count as downtime; default false.
+    pub count_maintenance: bool,
+}
+
+impl Default for AvailabilityConfig {
+    fn default() -> Self {
+        AvailabilityConfig { critical: 1.0, major: 0.3, minor: 0.0, count_maintenance: false }
+    }
 }
 
 /// The validated site configuration.
@@ -49,6 +72,8 @@ pub struct SiteConfig {
     pub allow_html: bool,
     /// Declared services by key, sorted by key.
     pub services: BTreeMap<String, ServiceConfig>,
+    /// How incidents count against availability.
+    pub availability: AvailabilityConfig,
 }
 
 #[derive(Deserialize)]
@@ -73,7 +98,29 @@ struct RawConfig {
     #[serde(default)]
     allow_html: bool,
     #[serde(default)]
-    services: BTreeMap<Spanned<String>, ServiceConfig>,
+    services: BTreeMap<Spanned<String>, RawService>,
+    #[serde(default)]
+    availability: RawAvailability,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    since: Option<Spanned<toml::value::Datetime>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAvailability {
+    critical: Option<Spanned<f64>>,
+    major: Option<Spanned<f64>>,
+    minor: Option<Spanned<f64>>,
+    #[serde(default)]
+    count_maintenance: Option<bool>,
 }
 
 impl SiteConfig {
@@ -162,12 +209,44 @@ impl SiteConfig {
                         .with_hint("use lowercase ASCII letters, digits, '-' and '_' only, e.g. [services.web-hosting]; the display name goes in `name`"),
                 );
             }
+            let since = service.since.as_ref().and_then(|since| {
+                let date = since.get_ref();
+                match (date.date, date.time) {
+                    (Some(d), None) => chrono::NaiveDate::from_ymd_opt(i32::from(d.year), d.month.into(), d.day.into()),
+                    _ => {
+                        errors.push(
+                            Diagnostic::error(path, at(since.span()), format!("since = {date} is not a date alone"))
+                                .with_hint("write the first day the service's availability is known, without a time, e.g. since = 2008-01-01"),
+                        );
+                        None
+                    }
+                }
+            });
             let service = ServiceConfig {
                 name: without_controls(&service.name).into_owned(),
                 description: without_controls(&service.description).into_owned(),
+                since,
             };
             services.insert(key.into_inner(), service);
         }
+        let defaults = AvailabilityConfig::default();
+        let mut weight = |value: &Option<Spanned<f64>>, name: &str, default: f64| match value {
+            None => default,
+            Some(v) if (0.0..=1.0).contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                errors.push(
+                    Diagnostic::error(path, at(v.span()), format!("availability {name} = {} is not between 0 and 1", v.get_ref()))
+                        .with_hint(format!("write the share of an incident's duration that counts as downtime, e.g. {name} = {default} (the default)")),
+                );
+                default
+            }
+        };
+        let availability = AvailabilityConfig {
+            critical: weight(&raw.availability.critical, "critical", defaults.critical),
+            major: weight(&raw.availability.major, "major", defaults.major),
+            minor: weight(&raw.availability.minor, "minor", defaults.minor),
+            count_maintenance: raw.availability.count_maintenance.unwrap_or(defaults.count_maintenance),
+        };
         if services.is_empty() {
             errors.push(Diagnostic::error(path, (1, 1), "no service is declared").with_hint(
                 "declare each service incidents can affect, e.g.\n  [services.mail]\n  name = \"Messagerie\"",
@@ -188,6 +267,7 @@ impl SiteConfig {
             calendar_keep_months,
             allow_html: raw.allow_html,
             services,
+            availability,
         })
     }
 
@@ -322,6 +402,28 @@ mod tests {
         let shown = err.to_string();
         assert!(shown.starts_with("site.toml:2:24: error: calendar_keep_months must be at least 1"), "{shown}");
         assert!(shown.contains("calendar_keep_months = 12"), "{shown}");
+    }
+
+    #[test]
+    fn availability_weights_default_to_statuspage_s_and_a_bad_one_points_at_its_line() {
+        let config = SiteConfig::parse(Path::new("site.toml"), MINIMAL).expect("valid");
+        assert_eq!(config.availability, AvailabilityConfig::default());
+        assert_eq!((config.availability.critical, config.availability.major), (1.0, 0.3));
+        let text =
+            format!("{MINIMAL}since = 2008-01-01\n[availability]\nmajor = 1\nminor = 0.1\ncount_maintenance = true\n");
+        let config = SiteConfig::parse(Path::new("site.toml"), &text).expect("valid");
+        assert_eq!(
+            config.availability,
+            AvailabilityConfig { critical: 1.0, major: 1.0, minor: 0.1, count_maintenance: true }
+        );
+        assert_eq!(config.services["mail"].since, chrono::NaiveDate::from_ymd_opt(2008, 1, 1));
+        let text = format!("{MINIMAL}[availability]\nmajor = 30\n");
+        let shown = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("30 is not a share").to_string();
+        assert!(shown.starts_with("site.toml:6:9: error: availability major = 30 is not between 0 and 1"), "{shown}");
+        assert!(shown.contains("major = 0.3 (the default)"), "{shown}");
+        let text = format!("{MINIMAL}since = 2008-01-01T10:00:00\n");
+        let shown = SiteConfig::parse(Path::new("site.toml"), &text).expect_err("a time").to_string();
+        assert!(shown.starts_with("site.toml:5:9: error: since = 2008-01-01T10:00:00 is not a date alone"), "{shown}");
     }
 
     #[test]

@@ -8,10 +8,13 @@ use common::{texts, FixtureSite};
 /// 2024-11-20 13:00 in Paris (`common::NOW`).
 const NOW: i64 = 1_732_104_000;
 
+/// Each line of the board: the service, its state and its planned note
+/// (its availability strip left out: tests/availability.rs reads it).
 fn board(site: &FixtureSite) -> Vec<String> {
-    texts(&site.page("index.html"), ".board-services li")
+    texts(&site.page("index.html"), ".board-services > li")
         .into_iter()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .zip(texts(&site.page("index.html"), ".board-services > li .strip-wrap"))
+        .map(|(line, strip)| line.strip_suffix(&strip).unwrap_or(&line).trim_end().to_string())
         .collect()
 }
 

@@ -2,6 +2,7 @@
 //! the years, the services, and each incident's neighbours. Holds indices
 //! into the incident list (newest first), never copies.
 
+pub(crate) mod availability;
 pub(crate) mod status;
 
 use crate::content::model::{Change, Incident, Kind, Phase};

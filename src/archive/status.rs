@@ -33,7 +33,7 @@ impl ServiceState {
     }
 
     /// The state an ongoing post of `kind` and `severity` puts its services in.
-    fn of_post(kind: Kind, severity: Option<Severity>) -> ServiceState {
+    pub(crate) fn of_post(kind: Kind, severity: Option<Severity>) -> ServiceState {
         match (kind, severity) {
             (Kind::Maintenance, _) => ServiceState::Maintenance,
             (Kind::Incident, Some(Severity::Critical)) => ServiceState::MajorOutage,

@@ -3,6 +3,7 @@
 //! state, and a note on planned maintenance (a note, never a state) — and
 //! the state that heads each service page.
 
+use super::availability::{AvailabilityData, AvailabilityView};
 use super::format::{self, TimeView};
 use super::urls::service_path;
 use super::{Constants, Renderer};
@@ -27,6 +28,7 @@ struct BoardLine<'a> {
     state: ServiceState,
     /// The start of its next planned maintenance (not cancelled).
     planned: Option<DateTime<Tz>>,
+    availability: AvailabilityData<'a>,
 }
 
 /// The board as templates get it.
@@ -55,6 +57,8 @@ pub(crate) struct BoardLineView {
     pub state_label: String,
     /// When its next planned maintenance starts.
     pub planned: Option<TimeView>,
+    /// Its strip of the last 90 days and figures.
+    pub availability: AvailabilityView,
 }
 
 /// A service's state as a service page shows it.
@@ -68,7 +72,7 @@ pub(crate) struct StateView {
 
 impl<'a> Board<'a> {
     /// The board at build time, services in `order`.
-    pub(crate) fn of(r: &Renderer<'_>, order: &[&'a str]) -> Self {
+    pub(crate) fn of(r: &Renderer<'a>, order: &[&'a str]) -> Self {
         let archive = r.archive;
         let lines = order
             .iter()
@@ -80,6 +84,7 @@ impl<'a> Board<'a> {
                     .into_iter()
                     .find(|&i| archive.phases[i] != Phase::Cancelled)
                     .map(|i| archive.incidents[i].start),
+                availability: AvailabilityData::of(r, key),
             })
             .collect();
         Board { state: archive.site_state(), lines }
@@ -104,6 +109,7 @@ impl<'a> Board<'a> {
                     state: line.state.as_str(),
                     state_label: state_view(line.state, c).label,
                     planned: line.planned.map(|t| format::time_view(&t, &c.t.dates)),
+                    availability: line.availability.view(c),
                 })
                 .collect(),
         }

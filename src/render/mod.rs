@@ -7,6 +7,7 @@
 
 pub(crate) mod absolute_links;
 pub(crate) mod api;
+pub(crate) mod availability;
 pub(crate) mod board;
 pub(crate) mod calendars;
 pub(crate) mod engine;

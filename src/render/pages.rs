@@ -4,6 +4,7 @@
 //! its reuse key) and one function builds the template's values from that
 //! data and the build's constants alone.
 
+use super::availability::{AvailabilityData, AvailabilityView};
 use super::board::{service_order, state_view, Board, BoardView, StateView};
 use super::format::{self, TimeView};
 use super::jobs::{Fragment, Job, RenderError};
@@ -308,6 +309,8 @@ struct ServicePage<'r> {
     position: Position<'r>,
     /// On the first page only.
     present: Option<Present<'r>>,
+    /// On the first page only.
+    availability: Option<&'r AvailabilityData<'r>>,
     cards: Vec<&'r Fragment>,
 }
 
@@ -316,6 +319,7 @@ struct ServiceValues<'r> {
     service: &'r ServiceSummary,
     #[serde(flatten)]
     present: PresentValues<'r>,
+    availability: Option<AvailabilityView>,
     cards: Vec<&'r str>,
     pagination: Pagination,
     per_year: Vec<YearStats>,
@@ -347,20 +351,25 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         order.iter().map(|&key| service_years(r, r.archive.history_of_service(key))).collect();
     let presents: Vec<(Vec<usize>, Vec<usize>)> =
         order.iter().map(|&key| (r.archive.current_of_service(key), r.archive.upcoming_of_service(key))).collect();
+    let availability: Vec<AvailabilityData<'_>> = order.iter().map(|&key| AvailabilityData::of(r, key)).collect();
     let firsts: Vec<String> = order.iter().map(|&key| service_path(key)).collect();
     let jobs: Vec<Job<'_, ServicePage<'_>>> = services
         .iter()
         .zip(&per_year)
         .zip(&firsts)
         .zip(&presents)
-        .flat_map(|(((service, per_year), first), (current, upcoming))| {
+        .zip(&availability)
+        .flat_map(|((((service, per_year), first), (current, upcoming)), availability)| {
             let history = r.archive.history_of_service(service.key);
             paginate(history, r.c.config.paginate_by).into_iter().map(move |slice| {
                 let page = page_path(first, slice.number);
                 let position = Position { first, number: slice.number, total: slice.total };
                 let state = r.archive.service_state(service.key);
-                let present = (slice.number == 1).then(|| Present::of(r, state, current, upcoming));
-                let data = ServicePage { service, per_year, position, present, cards: cards(r, slice.items) };
+                let first_page = slice.number == 1;
+                let present = first_page.then(|| Present::of(r, state, current, upcoming));
+                let availability = first_page.then_some(availability);
+                let data =
+                    ServicePage { service, per_year, position, present, availability, cards: cards(r, slice.items) };
                 Job { file: index_file(&page), page: page.into(), data }
             })
         })
@@ -371,6 +380,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         let values = ServiceValues {
             service: &summary,
             present: PresentValues::of(d.present.as_ref(), &r.c),
+            availability: d.availability.map(|a| a.view(&r.c)),
             cards: html_of(&d.cards),
             pagination: pagination(&d.position, &r.c),
             per_year: d.per_year.iter().map(|y| y.view(&r.c)).collect(),
