@@ -63,11 +63,12 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
         }
     }
     eprintln!(
-        "Built {} pages, {} feeds, {} calendars, {} status API files from {} incidents in {} ms → {} ({} files written, {} unchanged)",
+        "Built {} pages, {} feeds, {} calendars, {} status API files, {} badges from {} incidents in {} ms → {} ({} files written, {} unchanged)",
         report.pages,
         report.feeds,
         report.calendars,
         report.api_files,
+        report.badges,
         report.incidents,
         started.elapsed().as_millis(),
         output.display(),

@@ -15,7 +15,7 @@ use crate::render::engine::Templates;
 use crate::render::jobs::RenderError;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
-use crate::render::{api, calendars, feeds, pages, sitemap, Constants, Renderer};
+use crate::render::{api, badges, calendars, feeds, pages, sitemap, Constants, Renderer};
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -89,6 +89,8 @@ pub struct BuildReport {
     pub calendars: usize,
     /// Status API files written (`api/v2/*.json`).
     pub api_files: usize,
+    /// Badges written (`badge.svg`, one per service).
+    pub badges: usize,
     /// Incidents built.
     pub incidents: usize,
     /// Warnings about the content.
@@ -196,7 +198,7 @@ impl Site {
     /// theme changes).
     pub(crate) fn compile_templates(&mut self) -> Result<Templates, Error> {
         let theme = &self.theme;
-        Ok(timed(&mut self.timings, "templates", || Templates::compile(theme, &[sitemap::TEMPLATE]))?)
+        Ok(timed(&mut self.timings, "templates", || Templates::compile(theme, &[sitemap::TEMPLATE, badges::TEMPLATE]))?)
     }
 
     /// [`Site::render_into`] with `templates` (compiled from this site's
@@ -246,21 +248,22 @@ impl Site {
                 pages += timed(t, "render_not_found", || pages::render_not_found(&r))?;
                 Ok(pages)
             },
-            || -> Result<(usize, usize, usize), RenderError> {
+            || -> Result<(usize, usize, usize, usize), RenderError> {
                 let t = &mut other_timings;
                 let feeds = timed(t, "render_feeds", || feeds::render_feeds(&r))?;
                 let calendars = timed(t, "render_calendars", || calendars::render_calendars(&r))?;
                 let api_files = timed(t, "render_api", || api::render_api(&r))?;
+                let badges = timed(t, "render_badges", || badges::render_badges(&r))?;
                 timed(t, "render_sitemap", || sitemap::render_sitemap(&r, statics))?;
-                Ok((feeds, calendars, api_files))
+                Ok((feeds, calendars, api_files, badges))
             },
         );
         timings.append(&mut page_timings);
         timings.append(&mut other_timings);
-        let (pages, (feeds, calendars, api_files)) = (pages?, others?);
+        let (pages, (feeds, calendars, api_files, badges)) = (pages?, others?);
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
         let next_change = NextChange::of(&archive, self.config.calendar_keep_months);
-        Ok(Rendered { pages, feeds, calendars, api_files, next_change })
+        Ok(Rendered { pages, feeds, calendars, api_files, badges, next_change })
     }
 
     /// Renders the whole site into memory.
@@ -282,6 +285,8 @@ pub(crate) struct Rendered {
     pub calendars: usize,
     /// Status API files.
     pub api_files: usize,
+    /// Badges.
+    pub badges: usize,
     /// When the output will next change by itself.
     pub next_change: Option<NextChange>,
 }
@@ -387,6 +392,7 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
         feeds: rendered.feeds,
         calendars: rendered.calendars,
         api_files: rendered.api_files,
+        badges: rendered.badges,
         incidents: site.content.incidents.len(),
         warnings: site.content.warnings,
         timings,

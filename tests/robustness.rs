@@ -55,6 +55,18 @@ fn hostile_content_is_neutralised() {
     hostile_pages_have_no_executable_markup(&site);
     hostile_feeds_parse_and_round_trip_the_text(&site);
     hostile_sitemap_has_only_clean_urls(&site);
+    hostile_api_and_badges_round_trip_the_text(&site);
+    // While the hostile incident is going on (2024-05-14 10:00), it is in the
+    // strips, the unresolved incidents and the badges' states too.
+    site.set_time(1_715_673_600);
+    site.build();
+    hostile_pages_have_no_executable_markup(&site);
+    hostile_api_and_badges_round_trip_the_text(&site);
+    let mail = scraper::Html::parse_document(&site.read("services/mail/index.html"));
+    let today = common::texts(&mail, ".availability .strip li").pop().unwrap_or_default();
+    assert!(today.ends_with(&format!(" — {HOSTILE_TITLE}")), "the strip names the day's incident as text: {today}");
+    let unresolved = site.json("api/v2/incidents/unresolved.json");
+    assert_eq!(unresolved["incidents"][0]["name"], HOSTILE_TITLE);
 }
 
 fn hostile_pages_have_no_executable_markup(site: &FixtureSite) {
@@ -121,6 +133,48 @@ fn hostile_feeds_parse_and_round_trip_the_text(site: &FixtureSite) {
                 entry.categories.iter().map(|c| c.label.clone().unwrap_or(c.term.clone())).collect();
             assert!(labels.iter().any(|l| l == HOSTILE_MAIL_NAME), "{rel}: the service name round-trips: {labels:?}");
         }
+    }
+}
+
+/// Every status API file parses and gives the texts back exactly; every
+/// badge is well-formed SVG with only drawing elements, its words as text.
+fn hostile_api_and_badges_round_trip_the_text(site: &FixtureSite) {
+    let files = site.output();
+    let json: Vec<&String> = files.keys().filter(|rel| rel.starts_with("api/v2/")).collect();
+    assert_eq!(json.len(), 8, "{json:?}");
+    for rel in json {
+        let value = site.json(rel);
+        assert_eq!(value["page"]["name"], HOSTILE_SITE_TITLE, "{rel}");
+        for incident in value["incidents"].as_array().into_iter().flatten() {
+            assert_eq!(incident["name"], HOSTILE_TITLE, "{rel}");
+            assert!(incident["shortlink"]
+                .as_str()
+                .is_some_and(|l| l.starts_with("https://status.example.fr/incidents/2024/")));
+        }
+        for component in value["components"].as_array().into_iter().flatten() {
+            assert!(
+                [HOSTILE_MAIL_NAME, "Web ]]> <![CDATA[ \u{fffd} javascript:alert(1)"]
+                    .contains(&component["name"].as_str().unwrap_or("")),
+                "{rel}: {component}"
+            );
+        }
+    }
+    let allowed = ["svg", "title", "linearGradient", "stop", "clipPath", "rect", "g", "text"];
+    for (rel, name) in [("badge.svg", HOSTILE_SITE_TITLE), ("services/mail/badge.svg", HOSTILE_MAIL_NAME)] {
+        let text = site.read(rel);
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{rel} is not well-formed XML: {e}"));
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            assert!(allowed.contains(&node.tag_name().name()), "{rel}: element <{}>", node.tag_name().name());
+            assert!(
+                node.attributes().all(|a| !a.name().to_ascii_lowercase().starts_with("on")),
+                "{rel}: an event attribute"
+            );
+        }
+        let title = doc.descendants().find(|n| n.has_tag_name("title")).and_then(|n| n.text()).unwrap_or("");
+        assert!(title.starts_with(&format!("{name}\u{a0}: ")), "{rel}: {title:?}");
+        let words: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert_eq!(words[0], name, "{rel}");
+        assert_eq!(doc.root_element().attribute("aria-label"), Some(title), "{rel}");
     }
 }
 

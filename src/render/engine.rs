@@ -72,7 +72,7 @@ impl Templates {
         let origins: BTreeMap<String, PathBuf> =
             theme.templates.iter().map(|(name, source)| (name.clone(), source.shown.clone())).collect();
         let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let missing = built_in.iter().filter(|(name, _)| !theme.templates.contains_key(*name)).copied();
         let sources = theme.templates.iter().map(|(name, source)| (name.as_str(), source.text.as_str())).chain(missing);
         let templates = Templates { tera: Tera::new(), origins: Arc::new(origins), folder };

@@ -1,5 +1,5 @@
 //! Stage 4: the archive → the site's files. Each step (`pages`, `feeds`,
-//! `calendars`, `api`, `sitemap`) says what its files are made of as render jobs
+//! `calendars`, `api`, `badges`, `sitemap`) says what its files are made of as render jobs
 //! ([`jobs::Job`]); one executor renders them through the theme's
 //! templates ([`engine`], the only door to Tera) and streams them to the
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
@@ -8,6 +8,7 @@
 pub(crate) mod absolute_links;
 pub(crate) mod api;
 pub(crate) mod availability;
+pub(crate) mod badges;
 pub(crate) mod board;
 pub(crate) mod calendars;
 pub(crate) mod engine;
