@@ -155,7 +155,7 @@ fn days_before_a_service_s_data_are_not_counted_as_available() {
     assert_eq!(day(&days, "lundi 30 septembre 2024").1, "day-no_data");
     assert_eq!(day(&days, "mardi 1er octobre 2024").1, "day-operational");
     let page = site.page("services/dns/index.html");
-    assert!(texts(&page, ".availability .method")[0].starts_with("Données depuis le mardi 1er octobre 2024."));
+    assert!(texts(&page, ".availability-figures .method")[0].starts_with("Données depuis le mardi 1er octobre 2024."));
 
     // VoIP: no incident, no since: no data at all, never 100 %.
     let voip = rows(&site, "voip", "windows");
@@ -171,7 +171,7 @@ fn days_before_a_service_s_data_are_not_counted_as_available() {
 fn the_weights_come_from_site_toml_and_the_page_states_them() {
     let site = site();
     let page = site.page("services/web/index.html");
-    let method = texts(&page, ".availability .method").join(" ");
+    let method = texts(&page, ".availability-figures .method").join(" ");
     assert!(
         method.contains("panne majeure compte à 100 %, celle d’une panne partielle à 50 %, celle d’une perturbation mineure à 25 % ; les maintenances comptent en entier."),
         "{method}"
@@ -187,7 +187,7 @@ fn the_weights_come_from_site_toml_and_the_page_states_them() {
     assert!(rows(&site, "mail", "windows").iter().all(|r| r[1] == "100,00 %"), "maintenance no longer counts");
     let days = strip(&site, "services/mail/index.html");
     assert_eq!(day(&days, "mardi 15 octobre 2024").1, "day-maintenance", "a maintenance day is still shown as one");
-    let method = texts(&site.page("services/web/index.html"), ".availability .method").join(" ");
+    let method = texts(&site.page("services/web/index.html"), ".availability-figures .method").join(" ");
     assert!(method.contains("à 100 %, celle d’une panne partielle à 30 %, celle d’une perturbation mineure à 0 % ; les maintenances ne comptent pas."), "{method}");
 }
 
