@@ -19,6 +19,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new site (site.toml, an example post, .gitignore, README) in DIR, which must be empty or absent.
+    Init(InitArgs),
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
     /// Preview the site: build it in memory, serve it and rebuild on every change.
@@ -29,6 +31,26 @@ pub enum Command {
     Update(UpdateArgs),
     /// Check the site as the build does, with extra warnings, without writing anything.
     Check(CheckArgs),
+}
+
+/// Arguments of `vigie init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new site (default: the current folder, if empty).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The site's title (asked on a terminal when not given; default « Incidents »).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The language of the pages: fr or en (asked on a terminal when not given; default fr).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// The public address, e.g. https://example.fr/incidents/ (asked on a terminal when not given).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// The site's time zone (IANA name).
+    #[arg(long, default_value = "Europe/Paris")]
+    pub timezone: String,
 }
 
 /// Arguments of `vigie serve`.

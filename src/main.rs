@@ -10,7 +10,7 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use cli::{BuildArgs, CheckArgs, Cli, Command, FormatArg, NewArgs, ServeArgs, UpdateArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, FormatArg, InitArgs, NewArgs, ServeArgs, UpdateArgs};
 use std::process::ExitCode;
 use std::time::Instant;
 use vigie::{build, BuildOptions};
@@ -37,6 +37,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Init(args) => run_init(args),
         Command::New(args) => run_new(args),
         Command::Update(args) => run_update(args),
         Command::Check(args) => run_check(args),
@@ -98,6 +99,55 @@ fn run_serve(args: ServeArgs, verbose: bool) -> Result<(), vigie::Error> {
 /// its causes, as `vigie serve` prints (and shows) a failed rebuild.
 fn print_error(error: &vigie::Error) {
     eprintln!("{}", error.report());
+}
+
+/// `vigie init`: what was written and what to run next, or why nothing was.
+/// On a terminal, asks for what the flags did not give; elsewhere asks nothing.
+fn run_init(args: InitArgs) -> ExitCode {
+    use std::io::IsTerminal as _;
+    use vigie::authoring::init::{init_site, InitOptions};
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let ask = |given: Option<String>, question: &str, default: &str| -> Option<String> {
+        if given.is_some() || !interactive {
+            return given;
+        }
+        eprint!("{question} [{default}]: ");
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).ok()?;
+        let line = line.trim();
+        (!line.is_empty()).then(|| line.to_string())
+    };
+    let title = ask(args.title, "Title of the site", "Incidents");
+    let language = ask(args.language, "Language of the pages (fr or en)", "fr").unwrap_or_else(|| "fr".to_string());
+    let base_url = ask(args.base_url, "Public address (change it later in site.toml)", "https://status.example.com/");
+    let options = InitOptions {
+        dir: args.dir,
+        title,
+        language,
+        base_url,
+        timezone: args.timezone,
+        now: vigie::site::build_time(),
+    };
+    match init_site(&options) {
+        Ok(site) => {
+            eprintln!("Created a new site in {}:", site.dir.display());
+            for file in &site.files {
+                eprintln!("  {}", file.display());
+            }
+            let cd = if site.dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", site.dir.display())
+            };
+            eprintln!("Next: {cd}vigie serve (a preview at http://127.0.0.1:1111/); set base_url in site.toml before deploying.");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_error(&errors.into());
+            eprintln!("Nothing was written.");
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `vigie new`: the new file's path on stdout, or why there is none.

@@ -1,5 +1,5 @@
 //! Authoring commands, beside the build pipeline and built on it:
-//! [`new`] writes a post with valid front matter, [`update`] appends a
+//! [`init`] writes a new site that builds at once, [`new`] writes a post with valid front matter, [`update`] appends a
 //! timeline update to a post without touching the rest of the file, and
 //! [`check`] runs every validation of the build, plus warnings, without
 //! writing anything.
@@ -12,6 +12,7 @@
 
 pub mod check;
 mod encode;
+pub mod init;
 mod links;
 pub mod new;
 mod source;
