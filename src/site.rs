@@ -15,7 +15,7 @@ use crate::render::engine::Templates;
 use crate::render::jobs::RenderError;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
-use crate::render::{api, badges, calendars, feeds, pages, sitemap, Constants, Renderer};
+use crate::render::{aliases, api, badges, calendars, feeds, pages, sitemap, Constants, Renderer};
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -198,7 +198,9 @@ impl Site {
     /// theme changes).
     pub(crate) fn compile_templates(&mut self) -> Result<Templates, Error> {
         let theme = &self.theme;
-        Ok(timed(&mut self.timings, "templates", || Templates::compile(theme, &[sitemap::TEMPLATE, badges::TEMPLATE]))?)
+        Ok(timed(&mut self.timings, "templates", || {
+            Templates::compile(theme, &[sitemap::TEMPLATE, badges::TEMPLATE, aliases::TEMPLATE])
+        })?)
     }
 
     /// [`Site::render_into`] with `templates` (compiled from this site's
@@ -246,6 +248,7 @@ impl Site {
                 pages += timed(t, "render_incidents", || pages::render_incidents(&r))?;
                 pages += timed(t, "render_services", || pages::render_services(&r))?;
                 pages += timed(t, "render_not_found", || pages::render_not_found(&r))?;
+                pages += timed(t, "render_aliases", || aliases::render_aliases(&r))?;
                 Ok(pages)
             },
             || -> Result<(usize, usize, usize, usize), RenderError> {

@@ -273,6 +273,7 @@ mod tests {
             body_html: Arc::from(""),
             path: format!("{n}/"),
             source_hash: n as u64,
+            aliases: Vec::new(),
         })
     }
 

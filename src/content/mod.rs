@@ -68,6 +68,7 @@ pub(crate) fn assemble<'p>(
         incidents.extend(p.incident.iter().filter(|i| include_drafts || !i.draft).cloned());
     }
     diagnostics.extend(duplicate_urls(&incidents));
+    diagnostics.extend(taken_aliases(&incidents));
     if diagnostics.iter().any(Diagnostic::is_error) {
         // Warnings are shown with the errors: the author fixes everything at once.
         return Err(Diagnostics(diagnostics).sorted());
@@ -80,6 +81,44 @@ pub(crate) fn assemble<'p>(
 pub(crate) fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
     // Unstable is enough: no two incidents have the same URL.
     incidents.par_sort_unstable_by(|a, b| b.start.cmp(&a.start).then_with(|| a.path.cmp(&b.path)));
+}
+
+/// Aliases whose redirect would replace a post's page or another post's
+/// redirect: an error at the alias, naming the other file.
+fn taken_aliases(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if incidents.iter().all(|i| i.aliases.is_empty()) {
+        return errors;
+    }
+    let pages: rustc_hash::FxHashMap<String, &Incident> =
+        incidents.iter().map(|i| (format!("{}index.html", i.path), &**i)).collect();
+    let mut redirects: rustc_hash::FxHashMap<&str, &Incident> = Default::default();
+    let mut all: Vec<(&Incident, &model::Alias)> =
+        incidents.iter().flat_map(|i| i.aliases.iter().map(move |a| (&**i, a))).collect();
+    all.sort_by(|(a, x), (b, y)| (&a.source, x.at).cmp(&(&b.source, y.at)));
+    for (incident, alias) in all {
+        let shown = format!("/{}", alias.file.strip_suffix("index.html").unwrap_or(&alias.file));
+        if let Some(page) = pages.get(&alias.file) {
+            errors.push(
+                Diagnostic::error(
+                    &incident.source,
+                    alias.at,
+                    format!("alias {shown} is the address of the post {}", page.source.display()),
+                )
+                .with_hint("remove the alias: that address already shows a post"),
+            );
+        } else if let Some(other) = redirects.insert(&alias.file, incident) {
+            errors.push(
+                Diagnostic::error(
+                    &incident.source,
+                    alias.at,
+                    format!("alias {shown} is also an alias of {}", other.source.display()),
+                )
+                .with_hint("an old address can lead to one post only: remove it from one of the two files"),
+            );
+        }
+    }
+    errors
 }
 
 fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {

@@ -235,6 +235,17 @@ pub struct Incident {
     pub path: String,
     /// A hash of the source file's bytes: equal hashes, equal incidents.
     pub source_hash: u64,
+    /// Old addresses of the post, each given a page that redirects to it.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address of a post (`aliases = ["/issues/2019-03-01-panne/"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Alias {
+    /// The file that redirects, site-relative: `issues/2019-03-01-panne/index.html`, or `old.html` as given.
+    pub file: String,
+    /// Where it is written in the front matter (line, column).
+    pub at: (usize, usize),
 }
 
 impl Incident {
@@ -390,6 +401,7 @@ mod tests {
             body_html: Arc::from(""),
             path: "m/".into(),
             source_hash: 0,
+            aliases: Vec::new(),
         }
     }
 

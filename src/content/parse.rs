@@ -4,7 +4,7 @@
 use super::dates::{self, Resolved};
 use super::front_matter::{split, SplitError};
 use super::markdown::{split_at_more, Markdown};
-use super::model::{Incident, Kind, Severity, Status, Update};
+use super::model::{Alias, Incident, Kind, Severity, Status, Update};
 use crate::config::{without_controls, SiteConfig};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::toml_errors::toml_diagnostic;
@@ -36,6 +36,8 @@ struct RawFrontMatter {
     slug: Option<Spanned<String>>,
     #[serde(default)]
     updates: Vec<RawUpdate>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +184,7 @@ impl Checker<'_, '_> {
             );
         }
         let slug = self.slug(&raw, &title);
+        let aliases = self.aliases(&raw.aliases);
         let updates = self.updates(&raw, kind, start, raw.end.is_some());
         let markdown = self.cx.markdown;
         let more = split_at_more(body);
@@ -215,6 +218,7 @@ impl Checker<'_, '_> {
             .into(),
             path,
             source_hash: 0,
+            aliases,
         })
     }
 
@@ -237,6 +241,25 @@ impl Checker<'_, '_> {
             }
         }
         keys
+    }
+
+    /// Each old address as the file that redirects from it.
+    fn aliases(&mut self, raw: &[Spanned<String>]) -> Vec<Alias> {
+        let mut aliases: Vec<Alias> = Vec::with_capacity(raw.len());
+        for alias in raw {
+            match alias_file(alias.get_ref()) {
+                Ok(file) if aliases.iter().any(|a| a.file == file) => {
+                    self.error(alias, format!("alias \"{}\" is listed twice", alias.get_ref()), "remove the duplicate")
+                }
+                Ok(file) => aliases.push(Alias { file, at: self.at(alias) }),
+                Err(problem) => self.error(
+                    alias,
+                    format!("alias \"{}\" {problem}", alias.get_ref()),
+                    "write the old address's path from the site's base, e.g. aliases = [\"/issues/2019-03-01-panne/\"] or [\"/old/panne.html\"]",
+                ),
+            }
+        }
+        aliases
     }
 
     fn slug(&mut self, raw: &RawFrontMatter, title: &str) -> String {
@@ -372,6 +395,30 @@ fn kind_of(raw: &RawFrontMatter) -> Kind {
 /// A hash of a file's text, to tell whether an incident changed.
 pub(crate) fn hash_text(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// The file that redirects from the old address `alias` (a path from the
+/// site's base, with or without its leading `/`): `index.html` inside a
+/// folder, or the `.html` file it names; why not, when it cannot be one.
+pub(crate) fn alias_file(alias: &str) -> Result<String, &'static str> {
+    let path = alias.strip_prefix('/').unwrap_or(alias);
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~/%".contains(c);
+    if path.is_empty() {
+        return Err("is the home page");
+    }
+    if !path.chars().all(allowed) {
+        return Err("has characters a path cannot have here (only ASCII letters, digits and - . _ ~ / %)");
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") || path.contains("//") {
+        return Err("has an empty, . or .. segment");
+    }
+    if path.ends_with(".html") || path.ends_with(".htm") {
+        Ok(path.to_string())
+    } else if path.ends_with('/') {
+        Ok(format!("{path}index.html"))
+    } else {
+        Ok(format!("{path}/index.html"))
+    }
 }
 
 /// ASCII-folds a title into a URL segment: « Téléphonie IP » → `telephonie-ip`.

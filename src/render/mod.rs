@@ -6,6 +6,7 @@
 //! shared by every list that shows it.
 
 pub(crate) mod absolute_links;
+pub(crate) mod aliases;
 pub(crate) mod api;
 pub(crate) mod availability;
 pub(crate) mod badges;
