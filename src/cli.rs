@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Create a new site (site.toml, an example post, .gitignore, README) in DIR, which must be empty or absent.
     Init(InitArgs),
+    /// Bring posts in from another tool's export (writes new posts only, never replaces a file).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
     /// Preview the site: build it in memory, serve it and rebuild on every change.
@@ -51,6 +54,31 @@ pub struct InitArgs {
     /// The site's time zone (IANA name).
     #[arg(long, default_value = "Europe/Paris")]
     pub timezone: String,
+}
+
+/// The formats `vigie import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Atlassian Statuspage's public API v2 JSON: a file (incidents.json, scheduled-maintenances.json,
+    /// summary.json) or a folder of them.
+    Statuspage(ImportArgs),
+}
+
+/// Arguments of `vigie import <format>`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export: a file, or a folder of files.
+    pub path: PathBuf,
+    /// The site root, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Print what would be written (one line per post, with what was guessed), and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Declare the services the posts need in site.toml (keeping the rest of the file as it is)
+    /// instead of printing them.
+    #[arg(long)]
+    pub add_services: bool,
 }
 
 /// Arguments of `vigie serve`.

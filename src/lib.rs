@@ -5,7 +5,7 @@
 //! parse, model) → [`archive`] (the chronological index) → [`render`]
 //! (pages, feeds, calendars and sitemap as render jobs) → [`output`] (the site in
 //! memory, written to disk safely). [`site`] runs the steps in order;
-//! [`serve`] and [`authoring`] are built on top of it.
+//! [`serve`], [`authoring`] and the importers ([`import`]) are built on top of it.
 //!
 //! Whatever the stage, a failure is an [`Error`]: the [`diagnostics`] that
 //! stopped it, built as data where it happened and rendered once, by
@@ -16,6 +16,7 @@ pub mod authoring;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod import;
 pub mod output;
 mod paths;
 pub mod render;

@@ -10,7 +10,9 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
-use cli::{BuildArgs, CheckArgs, Cli, Command, FormatArg, InitArgs, NewArgs, ServeArgs, UpdateArgs};
+use cli::{
+    BuildArgs, CheckArgs, Cli, Command, FormatArg, ImportArgs, ImportCommand, InitArgs, NewArgs, ServeArgs, UpdateArgs,
+};
 use std::process::ExitCode;
 use std::time::Instant;
 use vigie::{build, BuildOptions};
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Init(args) => run_init(args),
+        Command::Import(ImportCommand::Statuspage(args)) => run_import(args),
         Command::New(args) => run_new(args),
         Command::Update(args) => run_update(args),
         Command::Check(args) => run_check(args),
@@ -145,6 +148,51 @@ fn run_init(args: InitArgs) -> ExitCode {
         Err(errors) => {
             print_error(&errors.into());
             eprintln!("Nothing was written.");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `vigie import statuspage`: the plan on a dry run, else what was written;
+/// the services to declare; or why nothing was written.
+fn run_import(args: ImportArgs) -> ExitCode {
+    use vigie::import::{statuspage, write_posts};
+    let started = Instant::now();
+    let result = vigie::config::SiteConfig::load(&args.root)
+        .and_then(|config| statuspage::read(&args.path, &config))
+        .and_then(|imported| write_posts(&args.root, imported, args.dry_run, args.add_services));
+    match result {
+        Ok(report) => {
+            let guessed = report.files.iter().filter(|(_, p)| !p.guesses.is_empty()).count();
+            if args.dry_run {
+                print!("{}", report.plan());
+                eprintln!(
+                    "Dry run: {} posts would be written ({guessed} with guesses); nothing was written.",
+                    report.files.len()
+                );
+            } else {
+                let updates: usize = report.files.iter().map(|(_, p)| p.updates.len()).sum();
+                eprintln!(
+                    "Imported {} posts with {updates} updates in {} ms ({guessed} with guesses: see --dry-run).",
+                    report.files.len(),
+                    started.elapsed().as_millis()
+                );
+            }
+            if !report.missing_services.is_empty() {
+                if report.services_added {
+                    eprintln!("Added to site.toml:\n{}", report.missing_services);
+                } else {
+                    eprintln!(
+                        "Declare these services in site.toml (or run again with --add-services):\n{}",
+                        report.missing_services
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_error(&errors.into());
+            eprintln!("Nothing was imported.");
             ExitCode::from(1)
         }
     }

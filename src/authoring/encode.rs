@@ -2,6 +2,7 @@
 //! an inserted line never spans lines whose ending we would have to choose)
 //! and offset datetimes that need no time zone to be read back.
 
+use crate::content::model::{Kind, Severity, Status};
 use chrono::{DateTime, SecondsFormat};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -37,6 +38,48 @@ pub(crate) fn toml_datetime(instant: &DateTime<Tz>) -> String {
 pub(crate) fn toml_string_array(items: &[String]) -> String {
     let items: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
     format!("[{}]", items.join(", "))
+}
+
+/// What a new post's front matter says (`vigie new`, the importers).
+pub(crate) struct FrontMatter<'a> {
+    pub title: &'a str,
+    pub start: &'a DateTime<Tz>,
+    pub end: Option<&'a DateTime<Tz>>,
+    pub services: &'a [String],
+    pub kind: Kind,
+    pub severity: Option<Severity>,
+    pub slug: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub updates: &'a [(DateTime<Tz>, Status, String)],
+}
+
+/// The front matter's lines, both `+++` fences included.
+pub(crate) fn front_matter(post: &FrontMatter<'_>) -> Vec<String> {
+    let mut lines = vec!["+++".to_string(), format!("title = {}", toml_string(post.title))];
+    lines.push(format!("start = {}", toml_datetime(post.start)));
+    if let Some(end) = post.end {
+        lines.push(format!("end = {}", toml_datetime(end)));
+    }
+    lines.push(format!("services = {}", toml_string_array(post.services)));
+    lines.push(format!("kind = {}", toml_string(post.kind.as_str())));
+    if let Some(severity) = post.severity {
+        lines.push(format!("severity = {}", toml_string(severity.as_str())));
+    }
+    if let Some(slug) = post.slug {
+        lines.push(format!("slug = {}", toml_string(slug)));
+    }
+    if !post.aliases.is_empty() {
+        lines.push(format!("aliases = {}", toml_string_array(post.aliases)));
+    }
+    for (at, status, text) in post.updates {
+        lines.push(String::new());
+        lines.push("[[updates]]".to_string());
+        lines.push(format!("at = {}", toml_datetime(at)));
+        lines.push(format!("status = {}", toml_string(status.as_str())));
+        lines.push(format!("text = {}", toml_string(text)));
+    }
+    lines.push("+++".to_string());
+    lines
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! binary's job.
 
 pub mod check;
-mod encode;
+pub(crate) mod encode;
 pub mod init;
 mod links;
 pub mod new;

@@ -3,7 +3,7 @@
 //! `content/<year>/<date>-<slug>.md`. It never overwrites a file, and the
 //! text is parsed as the build would parse it before it is written.
 
-use super::encode::{toml_datetime, toml_string, toml_string_array};
+use super::encode::{front_matter, FrontMatter};
 use super::when::{now_in, parse_time};
 use super::words::words;
 use super::{fail, from_cwd};
@@ -224,24 +224,17 @@ fn check_services(given: &[String], config: &SiteConfig, errors: &mut Vec<Diagno
 
 /// The text of the post: front matter, then the body's headings.
 fn render(plan: &Plan, language: &str) -> String {
-    let mut lines = vec!["+++".to_string(), format!("title = {}", toml_string(&plan.title))];
-    lines.push(format!("start = {}", toml_datetime(&plan.start)));
-    if let Some(end) = &plan.end {
-        lines.push(format!("end = {}", toml_datetime(end)));
-    }
-    lines.push(format!("services = {}", toml_string_array(&plan.services)));
-    lines.push(format!("kind = {}", toml_string(plan.kind.as_str())));
-    if let Some(severity) = plan.severity {
-        lines.push(format!("severity = {}", toml_string(severity.as_str())));
-    }
-    for (at, status, text) in &plan.updates {
-        lines.push(String::new());
-        lines.push("[[updates]]".to_string());
-        lines.push(format!("at = {}", toml_datetime(at)));
-        lines.push(format!("status = {}", toml_string(status.as_str())));
-        lines.push(format!("text = {}", toml_string(text)));
-    }
-    lines.push("+++".to_string());
+    let mut lines = front_matter(&FrontMatter {
+        title: &plan.title,
+        start: &plan.start,
+        end: plan.end.as_ref(),
+        services: &plan.services,
+        kind: plan.kind,
+        severity: plan.severity,
+        slug: None,
+        aliases: &[],
+        updates: &plan.updates,
+    });
     for section in words(language, plan.kind).sections {
         lines.push(String::new());
         lines.push(format!("## {section}"));
