@@ -24,6 +24,13 @@ pub enum Command {
     /// Bring posts in from another tool's export (writes new posts only, never replaces a file).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print vigie's manual page (roff) on stdout: vigie man > vigie.1.
+    Man,
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
     /// Preview the site: build it in memory, serve it and rebuild on every change.

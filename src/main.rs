@@ -40,6 +40,21 @@ fn main() -> ExitCode {
             }
         },
         Command::Init(args) => run_init(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(shell, &mut Cli::command(), "vigie", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            use clap::CommandFactory as _;
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("cannot write the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Import(ImportCommand::Statuspage(args)) => run_import(args),
         Command::New(args) => run_new(args),
         Command::Update(args) => run_update(args),
