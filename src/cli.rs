@@ -69,6 +69,8 @@ pub enum ImportCommand {
     /// Atlassian Statuspage's public API v2 JSON: a file (incidents.json, scheduled-maintenances.json,
     /// summary.json) or a folder of them.
     Statuspage(ImportArgs),
+    /// A cState (Hugo) site: its folder (with content/issues/ and config.yml) or its issues folder.
+    Cstate(ImportArgs),
 }
 
 /// Arguments of `vigie import <format>`.

@@ -55,7 +55,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import(ImportCommand::Statuspage(args)) => run_import(args),
+        Command::Import(ImportCommand::Statuspage(args)) => run_import(args, vigie::import::statuspage::read),
+        Command::Import(ImportCommand::Cstate(args)) => run_import(args, vigie::import::cstate::read),
         Command::New(args) => run_new(args),
         Command::Update(args) => run_update(args),
         Command::Check(args) => run_check(args),
@@ -168,13 +169,19 @@ fn run_init(args: InitArgs) -> ExitCode {
     }
 }
 
-/// `vigie import statuspage`: the plan on a dry run, else what was written;
-/// the services to declare; or why nothing was written.
-fn run_import(args: ImportArgs) -> ExitCode {
-    use vigie::import::{statuspage, write_posts};
+/// `vigie import <format>`, with the format's reader: the plan on a dry
+/// run, else what was written; the services to declare; or why nothing was written.
+fn run_import(
+    args: ImportArgs,
+    read: fn(
+        &std::path::Path,
+        &vigie::config::SiteConfig,
+    ) -> Result<vigie::import::Imported, vigie::diagnostics::Diagnostics>,
+) -> ExitCode {
+    use vigie::import::write_posts;
     let started = Instant::now();
     let result = vigie::config::SiteConfig::load(&args.root)
-        .and_then(|config| statuspage::read(&args.path, &config))
+        .and_then(|config| read(&args.path, &config))
         .and_then(|imported| write_posts(&args.root, imported, args.dry_run, args.add_services));
     match result {
         Ok(report) => {

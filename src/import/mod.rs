@@ -5,6 +5,7 @@
 //! configuration before anything is written, no file is ever replaced, and
 //! a failure leaves the site as it was.
 
+pub mod cstate;
 pub mod statuspage;
 
 use crate::authoring::encode::{front_matter, toml_string, FrontMatter};
