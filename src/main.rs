@@ -180,9 +180,20 @@ fn run_import(
 ) -> ExitCode {
     use vigie::import::write_posts;
     let started = Instant::now();
-    let result = vigie::config::SiteConfig::load(&args.root)
-        .and_then(|config| read(&args.path, &config))
-        .and_then(|imported| write_posts(&args.root, imported, args.dry_run, args.add_services));
+    let result =
+        vigie::config::SiteConfig::load(&args.root).and_then(|config| read(&args.path, &config)).and_then(|imported| {
+            // A bar on a terminal only (indicatif draws nothing elsewhere): checking, then writing, each post.
+            let steps = imported.posts.len() as u64 * if args.dry_run { 1 } else { 2 };
+            let bar = indicatif::ProgressBar::new(steps);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message("checking and writing posts");
+            let result = write_posts(&args.root, imported, args.dry_run, args.add_services, &|| bar.inc(1));
+            bar.finish_and_clear();
+            result
+        });
     match result {
         Ok(report) => {
             let guessed = report.files.iter().filter(|(_, p)| !p.guesses.is_empty()).count();

@@ -95,12 +95,14 @@ impl ImportReport {
 
 /// Checks every post against the site at `root` and, unless `dry_run`,
 /// writes them (and, with `add_services`, declares the new services in
-/// site.toml, keeping the rest of the file as it is).
+/// site.toml, keeping the rest of the file as it is). `step` is called
+/// once per post checked and once per post written (a progress bar).
 pub fn write_posts(
     root: &Path,
     imported: Imported,
     dry_run: bool,
     add_services: bool,
+    step: &(dyn Fn() + Sync),
 ) -> Result<ImportReport, Diagnostics> {
     let config = SiteConfig::load(root)?;
     let mut checked = config.clone();
@@ -135,6 +137,7 @@ pub fn write_posts(
         .zip(&files)
         .flat_map_iter(|(post, file)| {
             let parsed = parse_incident(file, &post_text(post), &cx);
+            step();
             let problems: Vec<Diagnostic> = parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             problems.into_iter().map(move |d| {
                 Diagnostic::error(
@@ -166,7 +169,7 @@ pub fn write_posts(
     if dry_run {
         return Ok(report);
     }
-    write_all(root, &report.files)?;
+    write_all(root, &report.files, step)?;
     if add_services && !new_services.is_empty() {
         add_to_config(root, &new_services)?;
         return Ok(ImportReport { services_added: true, ..report });
@@ -220,7 +223,7 @@ pub(crate) fn post_text(post: &ImportedPost) -> String {
 }
 
 /// Creates every file, refusing to replace one; on a failure, removes those it created.
-fn write_all(root: &Path, files: &[(PathBuf, ImportedPost)]) -> Result<(), Diagnostics> {
+fn write_all(root: &Path, files: &[(PathBuf, ImportedPost)], step: &(dyn Fn() + Sync)) -> Result<(), Diagnostics> {
     use std::io::Write as _;
     let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
     let undo = |written: &[PathBuf]| {
@@ -241,6 +244,7 @@ fn write_all(root: &Path, files: &[(PathBuf, ImportedPost)]) -> Result<(), Diagn
                 .with_hint("check that you may write in content/; nothing was imported")]));
         }
         written.push(path);
+        step();
     }
     Ok(())
 }
