@@ -71,6 +71,25 @@ pub enum ImportCommand {
     Statuspage(ImportArgs),
     /// A cState (Hugo) site: its folder (with content/issues/ and config.yml) or its issues folder.
     Cstate(ImportArgs),
+    /// A single-page history (an HTML page or its text): entries headed by dates such as
+    /// « 17 février 2013 : TITRE » or « 26/10/2011, 14h07 », newest first.
+    Legacy(LegacyArgs),
+}
+
+/// Arguments of `vigie import legacy`.
+#[derive(Debug, Args)]
+pub struct LegacyArgs {
+    #[command(flatten)]
+    pub common: ImportArgs,
+    /// Which words name which service: "mail=mail,smtp,imap;web=site,mutualisé" (a post gets every
+    /// service one of whose words starts a word of its text; without a map, posts list no service
+    /// and `vigie check` warns).
+    #[arg(long, value_name = "MAP")]
+    pub service_map: Option<vigie::import::legacy::ServiceMap>,
+    /// Keep follow-ups (« SUITE », « SUITE 2 », the same subject within three days) as posts of
+    /// their own instead of merging them into the post they follow as updates.
+    #[arg(long)]
+    pub keep_follow_ups: bool,
 }
 
 /// Arguments of `vigie import <format>`.

@@ -55,8 +55,15 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import(ImportCommand::Statuspage(args)) => run_import(args, vigie::import::statuspage::read),
-        Command::Import(ImportCommand::Cstate(args)) => run_import(args, vigie::import::cstate::read),
+        Command::Import(ImportCommand::Statuspage(args)) => run_import(args, &vigie::import::statuspage::read),
+        Command::Import(ImportCommand::Cstate(args)) => run_import(args, &vigie::import::cstate::read),
+        Command::Import(ImportCommand::Legacy(args)) => {
+            let options = vigie::import::legacy::LegacyOptions {
+                service_map: args.service_map.unwrap_or_default(),
+                keep_follow_ups: args.keep_follow_ups,
+            };
+            run_import(args.common, &|path, config| vigie::import::legacy::read(path, config, &options))
+        }
         Command::New(args) => run_new(args),
         Command::Update(args) => run_update(args),
         Command::Check(args) => run_check(args),
@@ -173,7 +180,7 @@ fn run_init(args: InitArgs) -> ExitCode {
 /// run, else what was written; the services to declare; or why nothing was written.
 fn run_import(
     args: ImportArgs,
-    read: fn(
+    read: &dyn Fn(
         &std::path::Path,
         &vigie::config::SiteConfig,
     ) -> Result<vigie::import::Imported, vigie::diagnostics::Diagnostics>,
@@ -196,6 +203,9 @@ fn run_import(
         });
     match result {
         Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             let guessed = report.files.iter().filter(|(_, p)| !p.guesses.is_empty()).count();
             if args.dry_run {
                 print!("{}", report.plan());

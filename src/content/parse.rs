@@ -226,7 +226,13 @@ impl Checker<'_, '_> {
         let declared = &self.cx.config.services;
         if raw.get_ref().is_empty() {
             let known = self.cx.config.known_services();
-            self.error(raw, "no service is listed".into(), format!("list the affected services, among {known}"));
+            let d = Diagnostic::warning(
+                self.path,
+                self.at(raw),
+                "no service is listed: the post is on no service's page, feed or status",
+            )
+            .with_hint(format!("list the affected services, among {known}"));
+            self.diagnostics.push(d);
         }
         let mut keys: Vec<String> = Vec::new();
         for service in raw.get_ref() {

@@ -109,7 +109,7 @@ pub fn read(path: &Path, config: &SiteConfig) -> Result<Imported, Diagnostics> {
         return Err(Diagnostics(errors));
     }
     posts.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.origin.cmp(&b.origin)));
-    Ok(Imported { posts, new_services })
+    Ok(Imported { posts, new_services, notes: Vec::new() })
 }
 
 /// The systems of the cState config beside `path` (name → description), if any.

@@ -6,6 +6,7 @@
 //! a failure leaves the site as it was.
 
 pub mod cstate;
+pub mod legacy;
 pub mod statuspage;
 
 use crate::authoring::encode::{front_matter, toml_string, FrontMatter};
@@ -57,6 +58,8 @@ pub struct Imported {
     pub posts: Vec<ImportedPost>,
     /// New services by key.
     pub new_services: BTreeMap<String, ServiceConfig>,
+    /// What the reader reports about the source as a whole (a preamble not imported, an encoding).
+    pub notes: Vec<String>,
 }
 
 /// What was (or, on a dry run, would be) written.
@@ -68,6 +71,8 @@ pub struct ImportReport {
     pub missing_services: String,
     /// Whether they were added to site.toml (`--add-services`).
     pub services_added: bool,
+    /// The reader's notes on the source as a whole.
+    pub notes: Vec<String>,
 }
 
 impl ImportReport {
@@ -110,6 +115,7 @@ pub fn write_posts(
         imported.new_services.into_iter().filter(|(key, _)| !config.services.contains_key(key)).collect();
     checked.services.extend(new_services.clone());
     let mut posts = imported.posts;
+    let notes = imported.notes;
     let existing = crate::content::load_content(root, &config, true).map(|c| c.incidents).unwrap_or_default();
     let taken_urls: HashSet<String> = existing.iter().map(|i| i.path.clone()).collect();
     // A post already imported is known by its old address: importing it again is refused.
@@ -165,7 +171,7 @@ pub fn write_posts(
     }
     let missing_services = services_toml(&new_services);
     let report =
-        ImportReport { files: files.into_iter().zip(posts).collect(), missing_services, services_added: false };
+        ImportReport { files: files.into_iter().zip(posts).collect(), missing_services, services_added: false, notes };
     if dry_run {
         return Ok(report);
     }

@@ -137,7 +137,7 @@ pub fn read(path: &Path, config: &SiteConfig) -> Result<Imported, Diagnostics> {
             .insert(GENERAL.into(), ServiceConfig { name: name.into(), description: String::new(), since: None });
     }
     imported.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.origin.cmp(&b.origin)));
-    Ok(Imported { posts: imported, new_services })
+    Ok(Imported { posts: imported, new_services, notes: Vec::new() })
 }
 
 /// The JSON files of `path`: itself, or those of the folder and of its
