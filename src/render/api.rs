@@ -215,37 +215,41 @@ struct Api {
     page: Page,
     status: StatusView,
     components: Vec<Component>,
-    /// One per archive entry: its post, when the API shows it.
+    /// One per archive entry: its post, made only for the entries some
+    /// file lists (at most a few hundred, whatever the archive's size).
     posts: Vec<Option<Post>>,
 }
 
 /// Renders the eight files into the sink; returns how many.
 pub(crate) fn render_api(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let api = Api::new(r);
     let archive = r.archive;
-    let shown = |items: &mut dyn Iterator<Item = usize>, kind: Kind| -> Vec<&Post> {
-        items.filter(|&i| archive.incidents[i].kind == kind).filter_map(|i| api.posts[i].as_ref()).collect()
+    // The entries each file lists, in its order: the API shows an entry
+    // once announced, and not a notice (see [`post`]).
+    let shown = |items: &mut dyn Iterator<Item = usize>, kind: Kind, limit: usize| -> Vec<usize> {
+        items.filter(|&i| archive.incidents[i].kind == kind && Api::shows(r, i)).take(limit).collect()
     };
     let all = || 0..archive.incidents.len();
-    let unresolved = shown(&mut archive.current.iter().copied().rev(), Kind::Incident);
-    let active = shown(&mut archive.current.iter().copied(), Kind::Maintenance);
+    let unresolved = shown(&mut archive.current.iter().copied().rev(), Kind::Incident, usize::MAX);
+    let active = shown(&mut archive.current.iter().copied(), Kind::Maintenance, usize::MAX);
     let upcoming = shown(
         &mut archive.upcoming.iter().copied().filter(|&i| archive.phases[i] == Phase::Upcoming),
         Kind::Maintenance,
+        usize::MAX,
     );
-    let mut incidents = shown(&mut all(), Kind::Incident);
-    incidents.truncate(LIST_LIMIT);
-    let mut maintenances = shown(&mut all(), Kind::Maintenance);
-    maintenances.truncate(LIST_LIMIT);
+    let incidents = shown(&mut all(), Kind::Incident, LIST_LIMIT);
+    let maintenances = shown(&mut all(), Kind::Maintenance, LIST_LIMIT);
+    let listed = [&unresolved, &active, &upcoming, &incidents, &maintenances];
+    let api = Api::new(r, listed.iter().flat_map(|list| list.iter().copied()));
+    let posts = |list: &[usize]| -> Vec<&Post> { list.iter().filter_map(|&i| api.posts[i].as_ref()).collect() };
     let page = &api.page;
     let doc = || Document { page, components: None, incidents: None, scheduled_maintenances: None, status: None };
-    let summary_maintenances = active.iter().chain(&upcoming).copied().collect();
+    let summary_maintenances = posts(&active).into_iter().chain(posts(&upcoming)).collect();
     let files = vec![
         (
             "summary.json",
             Document {
                 components: Some(&api.components),
-                incidents: Some(unresolved.clone()),
+                incidents: Some(posts(&unresolved)),
                 scheduled_maintenances: Some(summary_maintenances),
                 status: Some(api.status),
                 ..doc()
@@ -253,11 +257,11 @@ pub(crate) fn render_api(r: &Renderer<'_>) -> Result<usize, RenderError> {
         ),
         ("status.json", Document { status: Some(api.status), ..doc() }),
         ("components.json", Document { components: Some(&api.components), ..doc() }),
-        ("incidents.json", Document { incidents: Some(incidents), ..doc() }),
-        ("incidents/unresolved.json", Document { incidents: Some(unresolved), ..doc() }),
-        ("scheduled-maintenances.json", Document { scheduled_maintenances: Some(maintenances), ..doc() }),
-        ("scheduled-maintenances/upcoming.json", Document { scheduled_maintenances: Some(upcoming), ..doc() }),
-        ("scheduled-maintenances/active.json", Document { scheduled_maintenances: Some(active), ..doc() }),
+        ("incidents.json", Document { incidents: Some(posts(&incidents)), ..doc() }),
+        ("incidents/unresolved.json", Document { incidents: Some(posts(&unresolved)), ..doc() }),
+        ("scheduled-maintenances.json", Document { scheduled_maintenances: Some(posts(&maintenances)), ..doc() }),
+        ("scheduled-maintenances/upcoming.json", Document { scheduled_maintenances: Some(posts(&upcoming)), ..doc() }),
+        ("scheduled-maintenances/active.json", Document { scheduled_maintenances: Some(posts(&active)), ..doc() }),
     ];
     let jobs: Vec<Job<'_, Document<'_>>> =
         files.into_iter().map(|(file, data)| Job { file: format!("{DIR}{file}"), page: "".into(), data }).collect();
@@ -273,7 +277,15 @@ fn write_json(file: &str, document: &Document<'_>, out: &mut Vec<u8>) -> Result<
 }
 
 impl Api {
-    fn new(r: &Renderer<'_>) -> Api {
+    /// Whether the API shows entry `i` (as [`post`] decides: announced,
+    /// not a notice, with a last change).
+    fn shows(r: &Renderer<'_>, i: usize) -> bool {
+        let archive = r.archive;
+        archive.is_announced(i) && archive.incidents[i].kind != Kind::Notice && archive.last_changes[i].is_some()
+    }
+
+    /// The values of every file, with the posts of the entries `listed`.
+    fn new(r: &Renderer<'_>, listed: impl Iterator<Item = usize>) -> Api {
         let (archive, config, urls) = (r.archive, r.c.config, &r.c.urls);
         let page_id = short_hash(&urls.absolute(""));
         let announced = |i: &usize| archive.is_announced(*i) && archive.incidents[*i].kind != Kind::Notice;
@@ -314,9 +326,12 @@ impl Api {
                 }
             })
             .collect();
-        let posts = (0..archive.incidents.len())
-            .map(|i| announced(&i).then(|| post(r, i, &page_id, &components)).flatten())
-            .collect();
+        let mut posts: Vec<Option<Post>> = vec![None; archive.incidents.len()];
+        for i in listed {
+            if posts[i].is_none() {
+                posts[i] = post(r, i, &page_id, &components);
+            }
+        }
         Api { page, status: archive.site_state().indicator(), components, posts }
     }
 }
