@@ -230,7 +230,13 @@ impl Site {
         let now = self.options.now.with_timezone(zone);
         let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
-        let c = Constants { config: &self.config, t: &self.translations, urls: Urls::new(&self.config.base_url) };
+        let c = Constants {
+            config: &self.config,
+            t: &self.translations,
+            urls: Urls::new(&self.config.base_url),
+            root: &self.options.root,
+            markdown: crate::content::site_markdown(&self.config),
+        };
         let executor = Executor::new(&tracked, hook);
         let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor))?;
         let years = pages::year_links(&r);

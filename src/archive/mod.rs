@@ -270,7 +270,7 @@ mod tests {
             summary_in_body: false,
             draft: false,
             updates: Vec::new(),
-            body_html: Arc::from(""),
+            body: crate::content::model::Body::Rendered(Arc::from("")),
             path: format!("{n}/"),
             source_hash: n as u64,
             aliases: Vec::new(),

@@ -13,8 +13,8 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use markdown::Markdown;
 use model::Incident;
+use parse::ParseContext;
 use parse::Parsed;
-use parse::{parse_incident, ParseContext};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
@@ -33,9 +33,14 @@ pub fn load_content(root: &Path, config: &SiteConfig, include_drafts: bool) -> R
     load(root, config, include_drafts)
 }
 
+/// The Markdown renderer with the site's options.
+pub(crate) fn site_markdown(config: &SiteConfig) -> Markdown {
+    Markdown::new(config.allow_html).for_language(&config.language)
+}
+
 /// Parses with the site's Markdown options: `parse(context)` gets what every file's parse needs.
 pub(crate) fn with_parser<T>(config: &SiteConfig, parse: impl FnOnce(&ParseContext<'_>) -> T) -> T {
-    let markdown = Markdown::new(config.allow_html).for_language(&config.language);
+    let markdown = site_markdown(config);
     parse(&ParseContext { config, markdown: &markdown })
 }
 
@@ -43,9 +48,29 @@ pub(crate) fn with_parser<T>(config: &SiteConfig, parse: impl FnOnce(&ParseConte
 pub(crate) fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
     let source = load::read_source(root, path);
     match source.text {
-        Ok(text) => parse_incident(&source.path, &text, cx),
+        Ok(text) => parse::parse_file_text(&source.path, &text, cx),
         Err(d) => Parsed { incident: None, diagnostics: vec![d] },
     }
+}
+
+/// The HTML of `incident`'s body: as rendered when it was parsed, or read
+/// again from its file under `root` (the bytes it was parsed from, else an
+/// error: the file changed during the build) and rendered with `markdown`.
+pub(crate) fn body_html(incident: &Incident, root: &Path, markdown: &Markdown) -> Result<Arc<str>, Diagnostic> {
+    let offset = match &incident.body {
+        model::Body::Rendered(html) => return Ok(html.clone()),
+        model::Body::InFile { offset } => *offset,
+    };
+    let changed = || {
+        Diagnostic::error(&incident.source, (0, 0), "this file changed while the site was being built")
+            .with_hint("build again: the next build shows the file as it is now")
+    };
+    let text = load::read_source(root, &root.join(&incident.source)).text.map_err(|_| changed())?;
+    if parse::hash_text(&text) != incident.source_hash {
+        return Err(changed());
+    }
+    let body = text.get(offset..).ok_or_else(changed)?;
+    Ok(parse::render_body(&crate::config::without_controls(body), markdown).into())
 }
 
 fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
@@ -144,4 +169,41 @@ fn duplicate_urls(incidents: &[Arc<Incident>]) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POST: &str = "\u{feff}+++\ntitle = \"Panne\"\nstart = 2024-03-01T10:00:00+01:00\nservices = [\"mail\"]\nseverity = \"minor\"\n+++\nDébut\u{7}.\n\n<!-- more -->\n\nSuite [lien](https://example.fr/).\n";
+
+    #[test]
+    fn a_body_left_in_its_file_renders_as_when_parsed_and_a_changed_file_is_an_error() {
+        let config = SiteConfig::parse(
+            Path::new("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.fr/\"\n[services.mail]\nname = \"Messagerie\"\n",
+        )
+        .expect("valid config");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("content/2024/panne.md");
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, POST).expect("write");
+        let markdown = site_markdown(&config);
+        let (in_file, rendered) = with_parser(&config, |cx| {
+            (parse_file(dir.path(), &file, cx), parse::parse_incident(Path::new("content/2024/panne.md"), POST, cx))
+        });
+        let diagnostics = format!("{:?} {:?}", in_file.diagnostics, rendered.diagnostics);
+        let (in_file, rendered) = (in_file.incident.expect(&diagnostics), rendered.incident.expect(&diagnostics));
+        assert!(matches!(in_file.body, model::Body::InFile { .. }), "{:?}", in_file.body);
+        let model::Body::Rendered(expected) = &rendered.body else { panic!("rendered when parsed from text") };
+        assert!(expected.contains("Suite <a href") && !expected.contains("more"), "{expected}");
+        let read_again = body_html(&in_file, dir.path(), &markdown).expect("same file");
+        assert_eq!(read_again, *expected, "read again, the body renders as when parsed");
+        std::fs::write(&file, POST.replace("Suite", "Ensuite")).expect("edit");
+        let error = body_html(&in_file, dir.path(), &markdown).expect_err("the file changed since it was parsed");
+        assert_eq!(error.path.as_deref(), Some(Path::new("content/2024/panne.md")));
+        assert!(error.message.contains("changed while the site was being built"), "{}", error.message);
+        std::fs::remove_file(&file).expect("rm");
+        assert!(body_html(&in_file, dir.path(), &markdown).is_err(), "a removed file is an error too");
+    }
 }

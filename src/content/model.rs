@@ -198,6 +198,23 @@ pub enum Change {
     LeavesCalendar,
 }
 
+/// An incident's body (the Markdown after the front matter). A post read
+/// from its file keeps only where the body starts: the page that shows it
+/// reads the file again and renders it then ([`crate::content::body_html`]),
+/// so that a build never holds every body at once (at 100 000 posts, the
+/// bodies' HTML would be half of its memory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Rendered when parsed (a post parsed from text in memory).
+    Rendered(Arc<str>),
+    /// In the source file, from this byte on; the file's bytes are those
+    /// whose hash is the incident's `source_hash`.
+    InFile {
+        /// Byte offset of the body in the file.
+        offset: usize,
+    },
+}
+
 /// One validated incident post.
 #[derive(Debug, Clone)]
 pub struct Incident {
@@ -229,8 +246,8 @@ pub struct Incident {
     pub draft: bool,
     /// The timeline, in order.
     pub updates: Vec<Update>,
-    /// The body, rendered from Markdown.
-    pub body_html: Arc<str>,
+    /// The body: rendered, or where to render it from.
+    pub body: Body,
     /// Site-relative URL path, e.g. `2016/11/22/panne-messagerie/`.
     pub path: String,
     /// A hash of the source file's bytes: equal hashes, equal incidents.
@@ -398,7 +415,7 @@ mod tests {
                 .iter()
                 .map(|&(at, status)| Update { at, status, html: Arc::from(""), text: Arc::from("") })
                 .collect(),
-            body_html: Arc::from(""),
+            body: Body::Rendered(Arc::from("")),
             path: "m/".into(),
             source_hash: 0,
             aliases: Vec::new(),

@@ -4,7 +4,7 @@
 use super::dates::{self, Resolved};
 use super::front_matter::{split, SplitError};
 use super::markdown::{split_at_more, Markdown};
-use super::model::{Alias, Incident, Kind, Severity, Status, Update};
+use super::model::{Alias, Body, Incident, Kind, Severity, Status, Update};
 use crate::config::{without_controls, SiteConfig};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::toml_errors::toml_diagnostic;
@@ -87,8 +87,20 @@ pub struct ParseContext<'a> {
     pub markdown: &'a Markdown,
 }
 
-/// Parses the text of the file shown to the user as `path`.
+/// Parses the text of the file shown to the user as `path`; the body is
+/// rendered now (the text need not be in a file).
 pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed {
+    parse_text(path, text, cx, false)
+}
+
+/// [`parse_incident`] for the text just read from the file `path`: the
+/// body is left in the file ([`Body::InFile`]), to be rendered by the page
+/// that shows it.
+pub(crate) fn parse_file_text(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed {
+    parse_text(path, text, cx, true)
+}
+
+fn parse_text(path: &Path, text: &str, cx: &ParseContext<'_>, body_in_file: bool) -> Parsed {
     let fail = |d: Diagnostic| Parsed { incident: None, diagnostics: vec![d] };
     let parts = match split(text) {
         Ok(parts) => parts,
@@ -107,7 +119,8 @@ pub fn parse_incident(path: &Path, text: &str, cx: &ParseContext<'_>) -> Parsed 
     };
     let mut checker =
         Checker { path, index: LineIndex::new(text), base: parts.front_matter_offset, diagnostics: Vec::new(), cx };
-    let incident = checker.build(raw, &without_controls(parts.body)).map(|mut incident| {
+    let body_offset = body_in_file.then_some(parts.body_offset);
+    let incident = checker.build(raw, &without_controls(parts.body), body_offset).map(|mut incident| {
         incident.source_hash = hash_text(text);
         incident
     });
@@ -149,7 +162,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn build(&mut self, raw: RawFrontMatter, body: &str) -> Option<Incident> {
+    fn build(&mut self, raw: RawFrontMatter, body: &str, body_offset: Option<usize>) -> Option<Incident> {
         let title = raw.title.get_ref().trim().to_string();
         if title.is_empty() {
             self.error(
@@ -211,11 +224,10 @@ impl Checker<'_, '_> {
             summary_in_body,
             draft: raw.draft,
             updates,
-            body_html: match more {
-                Some((summary, rest)) => markdown.render(&format!("{summary}{rest}")),
-                None => markdown.render(body),
-            }
-            .into(),
+            body: match body_offset {
+                Some(offset) => Body::InFile { offset },
+                None => Body::Rendered(render_body(body, markdown).into()),
+            },
             path,
             source_hash: 0,
             aliases,
@@ -401,6 +413,15 @@ fn kind_of(raw: &RawFrontMatter) -> Kind {
 /// A hash of a file's text, to tell whether an incident changed.
 pub(crate) fn hash_text(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// The HTML of a body (control characters already replaced): the whole
+/// text, without its `<!-- more -->` marker.
+pub(crate) fn render_body(body: &str, markdown: &Markdown) -> String {
+    match split_at_more(body) {
+        Some((summary, rest)) => markdown.render(&format!("{summary}{rest}")),
+        None => markdown.render(body),
+    }
 }
 
 /// The file that redirects from the old address `alias` (a path from the

@@ -44,8 +44,8 @@ struct Entry<'r> {
 }
 
 #[derive(Serialize)]
-struct EntryValues<'a> {
-    incident: IncidentDetail<'a>,
+struct EntryValues {
+    incident: IncidentDetail,
 }
 
 /// Renders the global feeds and two feeds per declared service into the
@@ -124,7 +124,7 @@ fn entry_title(r: &Renderer<'_>, input: IncidentInput<'_>) -> String {
 fn entry_html(r: &Renderer<'_>, i: usize) -> Result<Fragment, Diagnostic> {
     r.executor.fragment("feed_entry.html", &IncidentPage::of(r, i), |page| {
         let path = &page.incident.incident.path;
-        let html = r.render_text("feed_entry.html", path, &EntryValues { incident: page.detail(&r.c) })?;
+        let html = r.render_text("feed_entry.html", path, &EntryValues { incident: page.detail(&r.c)? })?;
         absolute_links(&html, &r.c.urls.absolute_url(path), &page.incident.incident.source)
     })
 }

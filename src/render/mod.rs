@@ -41,6 +41,10 @@ pub(crate) struct Constants<'a> {
     pub t: &'a Translations,
     /// Link builder.
     pub urls: Urls,
+    /// The site root: posts' bodies are read from their files under it.
+    pub root: &'a std::path::Path,
+    /// The site's Markdown renderer, for the bodies.
+    pub markdown: crate::content::markdown::Markdown,
 }
 
 /// What is rendered once per incident and shared by the pages that show it.

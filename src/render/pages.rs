@@ -223,7 +223,7 @@ impl<'a> IncidentPage<'a> {
     }
 
     /// What the page and the feed entries show of it.
-    pub(crate) fn detail(&self, c: &Constants<'_>) -> IncidentDetail<'a> {
+    pub(crate) fn detail(&self, c: &Constants<'_>) -> Result<IncidentDetail, crate::diagnostics::Diagnostic> {
         IncidentDetail::new(self.incident, self.older, self.newer, c)
     }
 }
@@ -237,8 +237,8 @@ struct IncidentPageJob<'a> {
 }
 
 #[derive(Serialize)]
-struct IncidentValues<'a> {
-    incident: IncidentDetail<'a>,
+struct IncidentValues {
+    incident: IncidentDetail,
     as_of: Option<TimeView>,
     service_feeds: Vec<super::views::FeedLinks>,
 }
@@ -260,7 +260,7 @@ pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
         let incident = job.data.page.incident.incident;
         let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
         let as_of = job.data.as_of.map(|t| format::time_view(&t, &r.c.t.dates));
-        let values = IncidentValues { incident: job.data.page.detail(&r.c), as_of, service_feeds };
+        let values = IncidentValues { incident: job.data.page.detail(&r.c)?, as_of, service_feeds };
         r.render("incident.html", &job.page, &values, out)
     })
 }

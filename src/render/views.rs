@@ -124,7 +124,7 @@ pub(crate) struct UpdateView {
 
 /// An incident's own page.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct IncidentDetail<'a> {
+pub(crate) struct IncidentDetail {
     /// What lists show.
     #[serde(flatten)]
     pub card: IncidentCard,
@@ -132,7 +132,7 @@ pub(crate) struct IncidentDetail<'a> {
     /// front matter): what a page shows above the timeline.
     pub lead_html: Option<Arc<str>>,
     /// Body HTML.
-    pub body_html: &'a str,
+    pub body_html: Arc<str>,
     /// The timeline.
     pub updates: Vec<UpdateView>,
     /// The older incident.
@@ -281,21 +281,21 @@ impl IncidentCard {
     }
 }
 
-impl<'a> IncidentDetail<'a> {
+impl IncidentDetail {
     /// What an incident's page and feed entries show of `input`, between its neighbours.
     pub(crate) fn new(
-        input: IncidentInput<'a>,
+        input: IncidentInput<'_>,
         older: Option<IncidentLink<'_>>,
         newer: Option<IncidentLink<'_>>,
         c: &Constants<'_>,
-    ) -> Self {
+    ) -> Result<Self, crate::diagnostics::Diagnostic> {
         let incident = input.incident;
         let link =
             |l: Option<IncidentLink<'_>>| l.map(|l| LinkView { url: c.urls.path(l.path), title: l.title.to_string() });
-        IncidentDetail {
+        Ok(IncidentDetail {
             card: IncidentCard::new(input, c),
             lead_html: incident.summary_html.clone().filter(|_| !incident.summary_in_body),
-            body_html: &incident.body_html,
+            body_html: crate::content::body_html(incident, c.root, &c.markdown)?,
             updates: incident.updates[..input.published]
                 .iter()
                 .map(|u| UpdateView {
@@ -307,6 +307,6 @@ impl<'a> IncidentDetail<'a> {
                 .collect(),
             previous: link(older),
             next: link(newer),
-        }
+        })
     }
 }

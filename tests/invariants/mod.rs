@@ -85,7 +85,10 @@ pub fn check_incident(text: &str) {
                         .any(|d| !d.is_error() && d.message.starts_with("no service is listed")),
                 "an incident without services and without a warning"
             );
-            let mut html = vec![&*incident.body_html];
+            let vigie::content::model::Body::Rendered(body) = &incident.body else {
+                panic!("a post parsed from text has its body rendered")
+            };
+            let mut html = vec![&**body];
             html.extend(incident.summary_html.as_deref());
             html.extend(incident.updates.iter().map(|u| &*u.html));
             for part in html {
