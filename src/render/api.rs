@@ -215,9 +215,9 @@ struct Api {
     page: Page,
     status: StatusView,
     components: Vec<Component>,
-    /// One per archive entry: its post, made only for the entries some
-    /// file lists (at most a few hundred, whatever the archive's size).
-    posts: Vec<Option<Post>>,
+    /// The posts of the entries some file lists (at most a few hundred,
+    /// whatever the archive's size), by archive index.
+    posts: rustc_hash::FxHashMap<usize, Post>,
 }
 
 /// Renders the eight files into the sink; returns how many.
@@ -240,7 +240,7 @@ pub(crate) fn render_api(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let maintenances = shown(&mut all(), Kind::Maintenance, LIST_LIMIT);
     let listed = [&unresolved, &active, &upcoming, &incidents, &maintenances];
     let api = Api::new(r, listed.iter().flat_map(|list| list.iter().copied()));
-    let posts = |list: &[usize]| -> Vec<&Post> { list.iter().filter_map(|&i| api.posts[i].as_ref()).collect() };
+    let posts = |list: &[usize]| -> Vec<&Post> { list.iter().filter_map(|i| api.posts.get(i)).collect() };
     let page = &api.page;
     let doc = || Document { page, components: None, incidents: None, scheduled_maintenances: None, status: None };
     let summary_maintenances = posts(&active).into_iter().chain(posts(&upcoming)).collect();
@@ -326,10 +326,10 @@ impl Api {
                 }
             })
             .collect();
-        let mut posts: Vec<Option<Post>> = vec![None; archive.incidents.len()];
+        let mut posts = rustc_hash::FxHashMap::default();
         for i in listed {
-            if posts[i].is_none() {
-                posts[i] = post(r, i, &page_id, &components);
+            if !posts.contains_key(&i) {
+                posts.extend(post(r, i, &page_id, &components).map(|post| (i, post)));
             }
         }
         Api { page, status: archive.site_state().indicator(), components, posts }
