@@ -44,10 +44,36 @@ pub(crate) fn with_parser<T>(config: &SiteConfig, parse: impl FnOnce(&ParseConte
     parse(&ParseContext { config, markdown: &markdown })
 }
 
-/// Reads and parses one source file.
-pub(crate) fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>) -> Parsed {
+/// How many bytes of posts a load keeps the bodies of, rendered as they
+/// are parsed; the bodies of the posts read beyond stay in their files
+/// until their page is rendered ([`model::Body::InFile`]). Reading a body
+/// again costs a little time on every build; keeping every body costs
+/// memory in proportion to the archive (half of a build's memory at 100 000
+/// posts). Either way the pages are the same bytes.
+pub(crate) const KEPT_BODIES_BYTES: usize = 64 << 20;
+
+/// What is left of a load's [`KEPT_BODIES_BYTES`], shared by the threads that parse.
+pub(crate) struct BodyBudget(std::sync::atomic::AtomicUsize);
+
+impl BodyBudget {
+    /// A budget of `bytes`.
+    pub(crate) fn new(bytes: usize) -> Self {
+        BodyBudget(bytes.into())
+    }
+
+    /// Takes `bytes` from what is left, when that much is left.
+    fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0.fetch_update(Relaxed, Relaxed, |left| left.checked_sub(bytes)).is_ok()
+    }
+}
+
+/// Reads and parses one source file; its body is kept rendered while
+/// `kept_bodies` lasts, else left in the file.
+pub(crate) fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>, kept_bodies: &BodyBudget) -> Parsed {
     let source = load::read_source(root, path);
     match source.text {
+        Ok(text) if kept_bodies.take(text.len()) => parse::parse_incident(&source.path, &text, cx),
         Ok(text) => parse::parse_file_text(&source.path, &text, cx),
         Err(d) => Parsed { incident: None, diagnostics: vec![d] },
     }
@@ -75,8 +101,9 @@ pub(crate) fn body_html(incident: &Incident, root: &Path, markdown: &Markdown) -
 
 fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
     let (files, diagnostics) = load::find_sources(root);
+    let kept_bodies = BodyBudget::new(KEPT_BODIES_BYTES);
     let parsed: Vec<Parsed> =
-        with_parser(config, |cx| files.par_iter().map(|path| parse_file(root, path, cx)).collect());
+        with_parser(config, |cx| files.par_iter().map(|path| parse_file(root, path, cx, &kept_bodies)).collect());
     assemble(parsed.iter(), diagnostics, include_drafts)
 }
 
@@ -190,7 +217,15 @@ mod tests {
         std::fs::write(&file, POST).expect("write");
         let markdown = site_markdown(&config);
         let (in_file, rendered) = with_parser(&config, |cx| {
-            (parse_file(dir.path(), &file, cx), parse::parse_incident(Path::new("content/2024/panne.md"), POST, cx))
+            let kept = parse_file(dir.path(), &file, cx, &BodyBudget::new(POST.len()));
+            assert!(
+                matches!(kept.incident.as_ref().map(|i| &i.body), Some(model::Body::Rendered(_))),
+                "within the budget"
+            );
+            (
+                parse_file(dir.path(), &file, cx, &BodyBudget::new(POST.len() - 1)),
+                parse::parse_incident(Path::new("content/2024/panne.md"), POST, cx),
+            )
         });
         let diagnostics = format!("{:?} {:?}", in_file.diagnostics, rendered.diagnostics);
         let (in_file, rendered) = (in_file.incident.expect(&diagnostics), rendered.incident.expect(&diagnostics));

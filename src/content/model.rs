@@ -198,10 +198,11 @@ pub enum Change {
     LeavesCalendar,
 }
 
-/// An incident's body (the Markdown after the front matter). A post read
-/// from its file keeps only where the body starts: the page that shows it
-/// reads the file again and renders it then ([`crate::content::body_html`]),
-/// so that a build never holds every body at once (at 100 000 posts, the
+/// An incident's body (the Markdown after the front matter). Past the first
+/// [`crate::content::KEPT_BODIES_BYTES`] of posts a load reads, a post keeps
+/// only where its body starts: the page that shows it reads the file again
+/// and renders it then ([`crate::content::body_html`]), so that a build of a
+/// large archive never holds every body at once (at 100 000 posts, the
 /// bodies' HTML would be half of its memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {

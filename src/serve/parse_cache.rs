@@ -5,7 +5,7 @@
 
 use crate::config::SiteConfig;
 use crate::content::parse::{ParseContext, Parsed};
-use crate::content::{assemble, load, parse_file, with_parser, Content};
+use crate::content::{assemble, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -71,11 +71,13 @@ fn load_with(
     cache: &mut ParseCache,
     changed: Option<&[PathBuf]>,
 ) -> Result<Content, Diagnostics> {
+    let kept_bodies = BodyBudget::new(KEPT_BODIES_BYTES);
+    let parse_file = |path: &Path| parse_file(root, path, cx, &kept_bodies);
     if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
         for path in &forget {
             cache.files.remove(path);
         }
-        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(root, path, cx))).collect();
+        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(path))).collect();
         for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
             cache.files.insert(path, (len, modified, parsed));
         }
@@ -96,7 +98,7 @@ fn load_with(
                 {
                     (len, modified, parsed.clone())
                 }
-                _ => (len, modified, parse_file(root, path, cx)),
+                _ => (len, modified, parse_file(path)),
             }
         })
         .collect();
