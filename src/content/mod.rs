@@ -100,8 +100,18 @@ pub(crate) fn body_html(incident: &Incident, root: &Path, markdown: &Markdown) -
 }
 
 fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> Result<Content, Diagnostics> {
+    load_keeping(root, config, include_drafts, KEPT_BODIES_BYTES)
+}
+
+/// [`load`], keeping the bodies of the first `kept_bytes` of posts rendered.
+fn load_keeping(
+    root: &Path,
+    config: &SiteConfig,
+    include_drafts: bool,
+    kept_bytes: usize,
+) -> Result<Content, Diagnostics> {
     let (files, diagnostics) = load::find_sources(root);
-    let kept_bodies = BodyBudget::new(KEPT_BODIES_BYTES);
+    let kept_bodies = BodyBudget::new(kept_bytes);
     let parsed: Vec<Parsed> =
         with_parser(config, |cx| files.par_iter().map(|path| parse_file(root, path, cx, &kept_bodies)).collect());
     assemble(parsed.iter(), diagnostics, include_drafts)
@@ -203,6 +213,24 @@ mod tests {
     use super::*;
 
     const POST: &str = "\u{feff}+++\ntitle = \"Panne\"\nstart = 2024-03-01T10:00:00+01:00\nservices = [\"mail\"]\nseverity = \"minor\"\n+++\nDébut\u{7}.\n\n<!-- more -->\n\nSuite [lien](https://example.fr/).\n";
+
+    #[test]
+    fn every_post_of_the_example_archive_renders_the_same_body_from_its_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = SiteConfig::load(root).expect("the example site's configuration");
+        let markdown = site_markdown(&config);
+        let kept = load_keeping(root, &config, true, usize::MAX).expect("the example archive");
+        let in_files = load_keeping(root, &config, true, 0).expect("the example archive");
+        assert!(kept.incidents.len() > 20, "{} posts", kept.incidents.len());
+        assert_eq!(kept.incidents.len(), in_files.incidents.len());
+        for (kept, in_file) in kept.incidents.iter().zip(&in_files.incidents) {
+            assert_eq!(kept.source, in_file.source);
+            let model::Body::Rendered(expected) = &kept.body else { panic!("{:?} not kept", kept.source) };
+            assert!(matches!(in_file.body, model::Body::InFile { .. }), "{:?} kept", in_file.source);
+            let read_again = body_html(in_file, root, &markdown).expect("the same file");
+            assert_eq!(read_again, *expected, "{}", in_file.source.display());
+        }
+    }
 
     #[test]
     fn a_body_left_in_its_file_renders_as_when_parsed_and_a_changed_file_is_an_error() {
