@@ -179,6 +179,37 @@ fn save_by_rename_is_seen() {
 }
 
 #[test]
+fn a_save_written_in_two_parts_is_built_once_whole() {
+    // An editor that truncates the file, writes part of it, then the rest
+    // before closing it: the half-written post (its front matter cut) must
+    // never be built, the closed file is built at once.
+    let site = FixtureSite::copy("basic");
+    let server = site.serve(&[]);
+    let events = events(&server);
+    let first = events.recv_timeout(Duration::from_secs(5)).expect("the current version");
+    let path = site.path(POST);
+    let text = std::fs::read_to_string(&path).expect("read").replace("Un disque défaillant.", "Écrit en deux fois.");
+    let (head, tail) = text.split_at(text.find("services").expect("a services line"));
+    let mut file = std::fs::File::create(&path).expect("truncate");
+    file.write_all(head.as_bytes()).expect("first part");
+    file.flush().expect("flush");
+    std::thread::sleep(Duration::from_millis(5));
+    file.write_all(tail.as_bytes()).expect("second part");
+    drop(file);
+    let next = events.recv_timeout(Duration::from_secs(10)).expect("a reload after the save");
+    assert_ne!(next, first);
+    assert!(get(&server, PAGE).body.contains("Écrit en deux fois."), "the page shows the whole save");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !server.log().iter().any(|l| l.starts_with("Build failed")),
+        "the half-written file was built: {:?}",
+        server.log()
+    );
+    let extra: Vec<_> = events.try_iter().collect();
+    assert!(extra.is_empty(), "one save, one reload: {extra:?}");
+}
+
+#[test]
 fn created_and_deleted_posts_appear_and_disappear() {
     let site = FixtureSite::copy("basic");
     let server = site.serve(&[]);

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tiny_http::{Header, Request, Response, Server};
 
 /// How to run the preview server.
@@ -318,8 +318,8 @@ fn rebuild_on_changes(
 ) {
     while let Ok(mut paths) = changes.recv() {
         let started = Instant::now();
-        // Coalesce what arrives while the burst settles into one rebuild.
-        while let Ok(more) = changes.recv_timeout(Duration::from_millis(5)) {
+        // What the watcher settled while the last rebuild ran goes into this one.
+        while let Ok(more) = changes.try_recv() {
             paths.extend(more);
         }
         for path in &paths {
