@@ -15,7 +15,7 @@ use crate::render::engine::Templates;
 use crate::render::jobs::RenderError;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
-use crate::render::{aliases, api, badges, calendars, feeds, pages, sitemap, Constants, Renderer};
+use crate::render::{aliases, api, badges, calendars, feeds, pages, sitemap, Constants, KeptModel, Renderer};
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -228,7 +228,9 @@ impl Site {
     ) -> Result<Rendered, Error> {
         let zone = &self.config.timezone;
         let now = self.options.now.with_timezone(zone);
-        let archive = timed(timings, "index", || Archive::new(&self.content.incidents, now));
+        let kept = hook.and_then(ReuseHook::kept_model);
+        let (archive, patched) =
+            timed(timings, "index", || Archive::reusing(&self.content, now, kept.as_ref().map(|k| &k.archive)));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
         let c = Constants {
             config: &self.config,
@@ -238,7 +240,9 @@ impl Site {
             markdown: crate::content::site_markdown(&self.config),
         };
         let executor = Executor::new(&tracked, hook);
-        let r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor))?;
+        let patched_posts = patched.as_ref().map(Vec::len);
+        let kept_records = kept.map(|k| k.records).zip(patched.as_deref());
+        let mut r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor, kept_records))?;
         let years = pages::year_links(&r);
         let statics = &self.theme.statics;
         // The pages on one side, every other file on the other: the steps
@@ -272,7 +276,11 @@ impl Site {
         let (pages, (feeds, calendars, api_files, badges)) = (pages?, others?);
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
         let next_change = NextChange::of(&archive, self.config.calendar_keep_months);
-        Ok(Rendered { pages, feeds, calendars, api_files, badges, next_change })
+        if let Some(hook) = hook {
+            let model = KeptModel { archive: archive.keep(&self.content), records: std::mem::take(&mut r.records) };
+            hook.keep_model(model, patched_posts.is_some());
+        }
+        Ok(Rendered { pages, feeds, calendars, api_files, badges, next_change, patched_posts })
     }
 
     /// Renders the whole site into memory.
@@ -298,6 +306,9 @@ pub(crate) struct Rendered {
     pub badges: usize,
     /// When the output will next change by itself.
     pub next_change: Option<NextChange>,
+    /// How many posts the model kept from the last good build was patched
+    /// with, when it was (`vigie serve`, see [`Archive::reusing`]).
+    pub patched_posts: Option<usize>,
 }
 
 /// Passes files on to a sink, remembering their paths (so that static files

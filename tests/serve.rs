@@ -360,38 +360,80 @@ fn recent_post(day: &str, end_hour: &str) -> String {
 #[test]
 fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
     let site = FixtureSite::copy("basic");
-    let server = site.serve(&[]);
+    let server = site.serve(&["--verbose"]);
     let events = events(&server);
     let _ = events.recv_timeout(Duration::from_secs(5));
     let post = site.path(POST);
     let text = std::fs::read_to_string(&post).expect("read");
-    let edits: Vec<Box<dyn Fn()>> = vec![
+    let with_update = text.replace(
+        "[[updates]]\nat = 2016-11-22T14:31:00+01:00",
+        "[[updates]]\nat = 2016-11-22T13:40:00+01:00\nstatus = \"monitoring\"\ntext = \"Disque remplacé.\"\n\n[[updates]]\nat = 2016-11-22T14:31:00+01:00",
+    );
+    let ongoing = site.source("content/2024/ongoing.md");
+    // Each edit, and whether it leaves every post in its place (then the
+    // last build's index and cards are patched, not made anew).
+    let edits: Vec<(Box<dyn Fn()>, bool)> = vec![
         // A body edit, a title edit (the URL moves), a new post, a deleted post.
-        Box::new(|| std::fs::write(&post, text.replace("Un disque défaillant.", "Deux disques.")).expect("edit")),
-        Box::new(|| {
-            std::fs::write(&post, text.replace("title = \"Panne de la messagerie\"", "title = \"Panne mail\""))
-                .expect("edit")
-        }),
-        Box::new(|| {
-            site.write(
-                "content/2016/nouveau.md",
-                "+++\ntitle = \"Nouveau\"\nstart = 2016-12-01T10:00:00+01:00\nend = 2016-12-01T11:00:00+01:00\nservices = [\"web\"]\nseverity = \"major\"\n+++\nCorps.\n",
-            )
-        }),
-        Box::new(|| std::fs::remove_file(site.path("content/2016/nested/coupure-web.md")).expect("delete")),
+        (
+            Box::new(|| std::fs::write(&post, text.replace("Un disque défaillant.", "Deux disques.")).expect("edit")),
+            true,
+        ),
+        (
+            Box::new(|| {
+                std::fs::write(&post, text.replace("title = \"Panne de la messagerie\"", "title = \"Panne mail\""))
+                    .expect("edit")
+            }),
+            false,
+        ),
+        (
+            Box::new(|| {
+                site.write(
+                    "content/2016/nouveau.md",
+                    "+++\ntitle = \"Nouveau\"\nstart = 2016-12-01T10:00:00+01:00\nend = 2016-12-01T11:00:00+01:00\nservices = [\"web\"]\nseverity = \"major\"\n+++\nCorps.\n",
+                )
+            }),
+            false,
+        ),
+        (Box::new(|| std::fs::remove_file(site.path("content/2016/nested/coupure-web.md")).expect("delete")), false),
         // Another service and another duration: the service pages' figures move.
-        Box::new(|| {
-            let moved = text.replace("services = [\"mail\", \"web\"]", "services = [\"voip\"]");
-            std::fs::write(&post, moved.replace("end = 2016-11-22T14:31:00", "end = 2016-11-22T16:31:00"))
-                .expect("edit")
-        }),
+        (
+            Box::new(|| {
+                let moved = text.replace("services = [\"mail\", \"web\"]", "services = [\"voip\"]");
+                std::fs::write(&post, moved.replace("end = 2016-11-22T14:31:00", "end = 2016-11-22T16:31:00"))
+                    .expect("edit")
+            }),
+            false,
+        ),
         // A post of the last twelve months (before the build time, 2024-11-20), the latest of its
         // service: then it lasts longer (the services page's downtime moves), then it moves out of them.
-        Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "12"))),
-        Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "15"))),
-        Box::new(|| site.write("content/2024/recent.md", recent_post("2023-06-01", "15"))),
+        (Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "12"))), false),
+        (Box::new(|| site.write("content/2024/recent.md", recent_post("2024-06-01", "15"))), true),
+        (Box::new(|| site.write("content/2024/recent.md", recent_post("2023-06-01", "15"))), false),
+        // An update added to a timeline (its services back as they were), then its text edited.
+        (Box::new(|| std::fs::write(&post, &with_update).expect("edit")), false),
+        (
+            Box::new(|| {
+                std::fs::write(&post, with_update.replace("Disque remplacé.", "Disque changé.")).expect("edit")
+            }),
+            true,
+        ),
+        // An update to an ongoing incident, whose page says « État au … ».
+        (
+            Box::new(|| {
+                let update = "\n\n[[updates]]\nat = 2024-11-19T09:00:00+01:00\nstatus = \"identified\"\ntext = \"Un routeur est en cause.\"\n+++";
+                site.write("content/2024/ongoing.md", ongoing.replacen("\n+++", update, 1))
+            }),
+            true,
+        ),
+        // Made a draft (it leaves every list), then published again.
+        (
+            Box::new(|| std::fs::write(&post, with_update.replacen("+++\n", "+++\ndraft = true\n", 1)).expect("edit")),
+            false,
+        ),
+        (Box::new(|| std::fs::write(&post, &with_update).expect("edit")), false),
     ];
-    for (step, edit) in edits.iter().enumerate() {
+    let mut patched_so_far = 0;
+    for (step, (edit, patched)) in edits.iter().enumerate() {
         edit();
         events.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| panic!("no reload after edit {step}"));
         let full = site.duplicate();
@@ -405,6 +447,11 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         }
         let gone = get(&server, "/2016/07/01/coupure-de-l-hebergement-web/");
         assert_eq!(gone.status, if step >= 3 { 404 } else { 200 }, "after edit {step}");
+        patched_so_far += usize::from(*patched);
+        let log = server.log();
+        assert!(!log.iter().any(|l| l.starts_with("Build failed")), "after edit {step}: {log:?}");
+        let patched_lines = log.iter().filter(|l| l.contains("index and cards patched with 1 edited posts")).count();
+        assert_eq!(patched_lines, patched_so_far, "after edit {step}: patched in place or not, as expected");
     }
 }
 

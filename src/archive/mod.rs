@@ -6,18 +6,37 @@ pub(crate) mod availability;
 pub(crate) mod status;
 
 use crate::content::model::{Change, Incident, Kind, Phase};
+use crate::content::Content;
 use chrono::{DateTime, Datelike, Duration};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The indexes every page is rendered from.
+/// The indexes every page is rendered from: the incidents, the build
+/// time, and what is known of them at that time ([`Index`], which the
+/// archive reads through).
 pub(crate) struct Archive<'a> {
     /// All incidents, newest start first.
     pub incidents: &'a [Arc<Incident>],
     /// Build time, which decides what is ongoing or upcoming.
     pub now: DateTime<Tz>,
+    index: Arc<Index>,
+}
+
+impl std::ops::Deref for Archive<'_> {
+    type Target = Index;
+
+    fn deref(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// The lists and per-incident facts of an archive at its build time, in
+/// archive order. Owned, so that `vigie serve` can keep it from one build
+/// to the next ([`KeptArchive`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Index {
     /// Each incident's phase at `now`, in archive order.
     pub phases: Vec<Phase>,
     /// What is happening now: ongoing incidents and maintenance in
@@ -41,6 +60,59 @@ pub(crate) struct Archive<'a> {
     /// Each incident's latest change at `now` (see [`Incident::last_change`]);
     /// `None` for a post not announced yet.
     pub last_changes: Vec<Option<DateTime<Tz>>>,
+    /// Whether each incident is announced at `now` (see [`Incident::is_announced`]).
+    announced: Vec<bool>,
+    /// How many of each incident's updates are published at `now` (see [`Incident::published_updates`]).
+    pub published: Vec<usize>,
+    /// The soonest of the incidents' own changes after `now` (see
+    /// [`Incident::next_change`]): until then, nothing above changes by itself.
+    settled_until: Option<DateTime<Tz>>,
+}
+
+/// What the archive reads of one incident at `now`, computed for all of
+/// them in one pass on every core: the passes of every page over the whole
+/// archive then read the index's arrays, not each incident's own memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AtNow {
+    phase: Phase,
+    started: bool,
+    announced: bool,
+    start_month: (i32, u32),
+    last_change: Option<DateTime<Tz>>,
+    published: usize,
+    next_change: Option<DateTime<Tz>>,
+}
+
+impl AtNow {
+    fn of(incident: &Incident, now: DateTime<Tz>) -> Self {
+        let local = incident.start.naive_local();
+        AtNow {
+            phase: incident.phase(now),
+            started: incident.has_started(now),
+            announced: incident.is_announced(now),
+            start_month: (local.year(), local.month()),
+            last_change: incident.last_change(now),
+            published: incident.published_updates(now),
+            next_change: incident.next_change(now).map(|(t, _)| t),
+        }
+    }
+
+    /// Whether an incident with these facts has the same place in every
+    /// list of the index as one with `other`'s.
+    fn same_place(&self, other: &AtNow) -> bool {
+        (self.phase, self.started, self.announced, self.start_month)
+            == (other.phase, other.started, other.announced, other.start_month)
+    }
+}
+
+/// An archive's index, kept by `vigie serve` after a good build, so that
+/// the next build, after an edit that moves no post in any list, patches
+/// the index instead of making it again.
+pub(crate) struct KeptArchive {
+    /// The load of the content it indexes (see [`crate::content::Content::generation`]).
+    generation: u64,
+    now: DateTime<Tz>,
+    index: Arc<Index>,
 }
 
 impl<'a> Archive<'a> {
@@ -50,46 +122,87 @@ impl<'a> Archive<'a> {
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut service_histories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let (mut current, mut upcoming, mut history) = (Vec::new(), Vec::new(), Vec::with_capacity(incidents.len()));
-        let mut start_months = Vec::with_capacity(incidents.len());
-        let phases: Vec<Phase> = incidents.par_iter().map(|i| i.phase(now)).collect();
-        for (i, incident) in incidents.iter().enumerate() {
-            let local = incident.start.naive_local();
-            start_months.push((local.year(), local.month()));
-            let started = incident.has_started(now);
-            if started {
+        let at_now: Vec<AtNow> = incidents.par_iter().map(|i| AtNow::of(i, now)).collect();
+        for (i, (incident, at)) in incidents.iter().zip(&at_now).enumerate() {
+            if at.started {
                 history.push(i);
-                years.entry(local.year()).or_default().push(i);
-            } else if incident.kind != Kind::Incident && incident.is_announced(now) {
+                years.entry(at.start_month.0).or_default().push(i);
+            } else if incident.kind != Kind::Incident && at.announced {
                 // An incident dated in the future is listed once it starts,
                 // anything else once it is announced.
                 upcoming.push(i);
             }
-            if phases[i].is_current() {
+            if at.phase.is_current() {
                 current.push(i);
             }
             for key in &incident.services {
                 push_to(&mut services, key, i);
-                if started {
+                if at.started {
                     push_to(&mut service_histories, key, i);
                 }
             }
         }
         current.reverse();
         upcoming.reverse();
-        let last_changes = incidents.par_iter().map(|i| i.last_change(now)).collect();
-        Archive {
-            incidents,
-            now,
-            phases,
+        let index = Index {
+            phases: at_now.iter().map(|a| a.phase).collect(),
             current,
             upcoming,
             history,
             years,
             services,
             service_histories,
-            start_months,
-            last_changes,
+            start_months: at_now.iter().map(|a| a.start_month).collect(),
+            last_changes: at_now.iter().map(|a| a.last_change).collect(),
+            announced: at_now.iter().map(|a| a.announced).collect(),
+            published: at_now.iter().map(|a| a.published).collect(),
+            settled_until: at_now.iter().filter_map(|a| a.next_change).min(),
+        };
+        Archive { incidents, now, index: Arc::new(index) }
+    }
+
+    /// [`Archive::new`] for `content`, patching `kept` (the archive of the
+    /// last good build) when that gives the same index: `content` is the
+    /// content `kept` indexed with some posts replaced in place
+    /// ([`crate::content::ContentPatch`]), no post changes by itself between the two build
+    /// times, and each replaced post has the same place in every list, the
+    /// same kind and the same services. Otherwise made anew. Also says
+    /// whether it was patched, and where.
+    pub(crate) fn reusing(
+        content: &'a Content,
+        now: DateTime<Tz>,
+        kept: Option<&KeptArchive>,
+    ) -> (Self, Option<Vec<usize>>) {
+        match Archive::patched(content, now, kept) {
+            Some((archive, places)) => (archive, Some(places)),
+            None => (Archive::new(&content.incidents, now), None),
         }
+    }
+
+    fn patched(content: &'a Content, now: DateTime<Tz>, kept: Option<&KeptArchive>) -> Option<(Self, Vec<usize>)> {
+        let (kept, patch) = (kept?, content.patch.as_ref()?);
+        let settled = kept.index.settled_until.is_none_or(|until| now < until);
+        if patch.from != kept.generation || !settled || now < kept.now {
+            return None;
+        }
+        let mut index = (*kept.index).clone();
+        for (i, old) in &patch.replaced {
+            let new = &content.incidents[*i];
+            let at = AtNow::of(new, now);
+            if !at.same_place(&AtNow::of(old, kept.now)) || new.kind != old.kind || new.services != old.services {
+                return None;
+            }
+            index.last_changes[*i] = at.last_change;
+            index.published[*i] = at.published;
+            index.settled_until = index.settled_until.into_iter().chain(at.next_change).min();
+        }
+        let places = patch.replaced.iter().map(|(i, _)| *i).collect();
+        Some((Archive { incidents: &content.incidents, now, index: Arc::new(index) }, places))
+    }
+
+    /// This archive's index, to be kept for [`Archive::reusing`] (it indexes `content`).
+    pub(crate) fn keep(&self, content: &Content) -> KeptArchive {
+        KeptArchive { generation: content.generation, now: self.now, index: self.index.clone() }
     }
 
     /// The soonest change after `now` over the whole archive: when, which
@@ -119,7 +232,7 @@ impl<'a> Archive<'a> {
     /// [`Incident::is_announced`]): the one test of every list, feed,
     /// calendar, API file and sitemap entry.
     pub(crate) fn is_announced(&self, i: usize) -> bool {
-        self.incidents[i].is_announced(self.now)
+        self.announced[i]
     }
 
     /// The older neighbour (previous) and newer neighbour (next) of incident
@@ -327,6 +440,74 @@ mod tests {
         let incidents = vec![Arc::new(maintenance)];
         assert_eq!(Archive::new(&incidents, now).next_change(12), Some((until, 0, Change::LeavesCalendar)));
         assert_eq!(Archive::new(&incidents, now).next_change(0), None, "already out of a calendar kept 0 months");
+    }
+
+    /// A content numbered `generation`, with the post at place 1 replaced
+    /// (`old` was there) in the content of load `from`, when given.
+    fn content(incidents: Vec<Arc<Incident>>, generation: u64, patch: Option<(u64, &Arc<Incident>)>) -> Content {
+        let patch = patch.map(|(from, old)| crate::content::ContentPatch { from, replaced: vec![(1, old.clone())] });
+        Content { incidents, warnings: Vec::new(), generation, patch }
+    }
+
+    #[test]
+    fn a_kept_index_is_patched_only_when_that_gives_the_index_made_anew() {
+        use crate::content::model::{Status, Update};
+        use chrono::TimeZone;
+        let now = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 11, 20, 12, 0, 0).single().expect("a time");
+        let days = [-1, -40, -400, -800];
+        let incidents: Vec<Arc<Incident>> =
+            days.iter().enumerate().map(|(n, &d)| incident_starting(now + Duration::days(d), n)).collect();
+        let first = content(incidents.clone(), 1, None);
+        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let later = now + Duration::minutes(5);
+        // The post at place 1 edited: a new title and an update (its last change moves).
+        let edit = |change: &dyn Fn(&mut Incident)| {
+            let mut edited = (*incidents[1]).clone();
+            edited.title = "Autre titre".into();
+            edited.updates.push(Update {
+                at: now - Duration::minutes(30),
+                status: Status::Resolved,
+                html: Arc::from(""),
+                text: Arc::from(""),
+            });
+            change(&mut edited);
+            let mut list = incidents.clone();
+            list[1] = Arc::new(edited);
+            list
+        };
+        let check = |list: Vec<Arc<Incident>>, from: u64, at: DateTime<Tz>, patched: bool, case: &str| {
+            let edited = content(list, 2, Some((from, &incidents[1])));
+            let (archive, places) = Archive::reusing(&edited, at, Some(&kept));
+            assert_eq!(places.is_some(), patched, "{case}: patched");
+            let anew = Archive::new(&edited.incidents, at);
+            assert_eq!(*archive.index, *anew.index, "{case}: the index made anew");
+        };
+        check(edit(&|_| {}), 1, later, true, "an edit in place");
+        assert_ne!(
+            Archive::new(&edit(&|_| {}), later).last_changes[1],
+            Archive::new(&incidents, later).last_changes[1],
+            "the edit moves the post's last change: the patch has something to do"
+        );
+        check(edit(&|i| i.services = vec!["mail".into()]), 1, later, false, "another service");
+        check(edit(&|i| i.end = None), 1, later, false, "ongoing again: another phase");
+        check(edit(&|i| i.kind = Kind::Notice), 1, later, false, "another kind");
+        check(edit(&|_| {}), 7, later, false, "patched from a content the kept index is not of");
+        check(edit(&|_| {}), 1, now - Duration::minutes(1), false, "a build time before the kept one");
+        // A post changes by itself between the two builds: an update written ahead of time comes out.
+        let mut ahead = (*incidents[0]).clone();
+        ahead.updates.push(Update {
+            at: now + Duration::minutes(2),
+            status: Status::Resolved,
+            html: Arc::from(""),
+            text: Arc::from(""),
+        });
+        let mut with_ahead = incidents.clone();
+        with_ahead[0] = Arc::new(ahead);
+        let first = content(with_ahead.clone(), 1, None);
+        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let edited = content(with_ahead, 2, Some((1, &incidents[1])));
+        assert!(Archive::reusing(&edited, later, Some(&kept)).1.is_none(), "an update came out meanwhile");
+        assert!(Archive::reusing(&edited, now + Duration::minutes(1), Some(&kept)).1.is_some(), "not yet");
     }
 
     #[test]

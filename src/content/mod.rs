@@ -25,6 +25,22 @@ pub struct Content {
     pub incidents: Vec<Arc<Incident>>,
     /// Warnings to show the author.
     pub warnings: Vec<Diagnostic>,
+    /// Which load of `vigie serve`'s parse cache made it (0 outside it).
+    pub(crate) generation: u64,
+    /// Set when it is the content of load `from` with posts replaced in place.
+    pub(crate) patch: Option<ContentPatch>,
+}
+
+/// How a content differs from the one of an earlier load: only the posts at
+/// some places of the list were replaced (edited files whose posts kept
+/// their address, their start and their place), every other post is the
+/// same. `vigie serve` then patches what it kept of that load's build.
+#[derive(Debug, Clone)]
+pub(crate) struct ContentPatch {
+    /// The load it was made from.
+    pub from: u64,
+    /// Each replaced post's place in the list, with the post it replaced.
+    pub replaced: Vec<(usize, Arc<Incident>)>,
 }
 
 /// Loads and validates every incident under `root/content`. With
@@ -136,13 +152,18 @@ pub(crate) fn assemble<'p>(
         return Err(Diagnostics(diagnostics).sorted());
     }
     sort_newest_first(&mut incidents);
-    Ok(Content { incidents, warnings: Diagnostics(diagnostics).sorted().0 })
+    Ok(Content { incidents, warnings: Diagnostics(diagnostics).sorted().0, generation: 0, patch: None })
 }
 
 /// Sorts by start, newest first; ties by URL so that the order is stable.
 pub(crate) fn sort_newest_first(incidents: &mut [Arc<Incident>]) {
     // Unstable is enough: no two incidents have the same URL.
-    incidents.par_sort_unstable_by(|a, b| b.start.cmp(&a.start).then_with(|| a.path.cmp(&b.path)));
+    incidents.par_sort_unstable_by(|a, b| newest_first(a, b));
+}
+
+/// The archive's order: by start, newest first; ties by URL.
+pub(crate) fn newest_first(a: &Incident, b: &Incident) -> std::cmp::Ordering {
+    b.start.cmp(&a.start).then_with(|| a.path.cmp(&b.path))
 }
 
 /// Aliases whose redirect would replace a post's page or another post's

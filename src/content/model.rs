@@ -299,6 +299,13 @@ impl Incident {
 
     /// The soonest change after `now` (see [`Incident::changes`]), and what.
     pub(crate) fn next_change(&self, now: DateTime<Tz>) -> Option<(DateTime<Tz>, Change)> {
+        // Every change is at its start, its end or an update (in time order):
+        // when all of them are past, none is to come (most of an archive).
+        let latest =
+            self.updates.last().map_or(self.start, |u| u.at).max(self.start).max(self.end.unwrap_or(self.start));
+        if latest <= now {
+            return None;
+        }
         self.changes().filter(|&(t, _)| t > now).min_by_key(|&(t, _)| t)
     }
 

@@ -83,6 +83,18 @@ pub(crate) trait ReuseHook: Sync {
 
     /// Whether the build under way made or kept `file`.
     fn produced(&self, file: &str) -> bool;
+
+    /// What the last good build kept of its model, handed over (once);
+    /// none by default.
+    fn kept_model(&self) -> Option<super::KeptModel> {
+        None
+    }
+
+    /// Keeps this build's model for the next build, once this one is
+    /// committed; `patched` says whether it was patched from the kept one
+    /// (then the fragments it did not ask for are still in use). By
+    /// default nothing is kept.
+    fn keep_model(&self, _model: super::KeptModel, _patched: bool) {}
 }
 
 /// Runs jobs: renders each file on every core and stores it in the sink,

@@ -21,7 +21,7 @@ pub(crate) mod sitemap;
 pub mod urls;
 pub(crate) mod views;
 
-use crate::archive::Archive;
+use crate::archive::{Archive, KeptArchive};
 use crate::config::SiteConfig;
 use crate::theme::i18n::Translations;
 use engine::{Engine, PageAddress, Templates};
@@ -45,6 +45,16 @@ pub(crate) struct Constants<'a> {
     pub root: &'a std::path::Path,
     /// The site's Markdown renderer, for the bodies.
     pub markdown: crate::content::markdown::Markdown,
+}
+
+/// What `vigie serve` keeps of a good build's model for the next one: the
+/// archive's index and every incident's record, which an edit that moves
+/// no post patches in place (see [`Archive::reusing`]).
+pub(crate) struct KeptModel {
+    /// The archive's index.
+    pub archive: KeptArchive,
+    /// One record per incident, in archive order.
+    pub records: Vec<IncidentRecord>,
 }
 
 /// What is rendered once per incident and shared by the pages that show it.
@@ -94,12 +104,15 @@ struct CardValues {
 
 impl<'a> Renderer<'a> {
     /// Sets the build's global values on `templates` and renders every
-    /// incident's card.
+    /// incident's card; with `kept` (the records of the last good build,
+    /// when the archive was patched, and the places patched), renders only
+    /// the cards of those places.
     pub(crate) fn new(
         c: Constants<'a>,
         archive: &'a Archive<'a>,
         templates: &'a mut Templates,
         executor: Executor<'a>,
+        kept: Option<(Vec<IncidentRecord>, &[usize])>,
     ) -> Result<Self, RenderError> {
         let globals = Globals {
             site: SiteView {
@@ -115,31 +128,31 @@ impl<'a> Renderer<'a> {
         };
         let engine = templates.with_globals(&globals)?;
         let mut renderer = Renderer { c, archive, engine, executor, records: Vec::new() };
-        renderer.records = (0..archive.incidents.len())
-            .into_par_iter()
-            .map(|n| {
-                let input = renderer.input(n);
-                let card = renderer.executor.fragment("card", &input, |input| {
-                    renderer.render_text(
-                        "card.html",
-                        &input.incident.path,
-                        &CardValues { i: IncidentCard::new(*input, &renderer.c) },
-                    )
-                })?;
-                Ok(IncidentRecord { card })
-            })
-            .collect::<Result<_, RenderError>>()?;
+        renderer.records = match kept {
+            Some((mut records, places)) if records.len() == archive.incidents.len() => {
+                for &n in places {
+                    records[n] = renderer.record(n)?;
+                }
+                records
+            }
+            _ => (0..archive.incidents.len()).into_par_iter().map(|n| renderer.record(n)).collect::<Result<_, _>>()?,
+        };
         Ok(renderer)
+    }
+
+    /// Incident `n`'s record: its card.
+    fn record(&self, n: usize) -> Result<IncidentRecord, RenderError> {
+        let input = self.input(n);
+        let card = self.executor.fragment("card", &input, |input| {
+            self.render_text("card.html", &input.incident.path, &CardValues { i: IncidentCard::new(*input, &self.c) })
+        })?;
+        Ok(IncidentRecord { card })
     }
 
     /// Incident `n` (archive order) as what pages are made of.
     pub(crate) fn input(&self, n: usize) -> IncidentInput<'a> {
         let incident: &'a crate::content::model::Incident = &self.archive.incidents[n];
-        IncidentInput {
-            incident,
-            phase: self.archive.phases[n],
-            published: incident.published_updates(self.archive.now),
-        }
+        IncidentInput { incident, phase: self.archive.phases[n], published: self.archive.published[n] }
     }
 
     /// Renders `template` for the page at site-relative `page` into `out`.

@@ -18,6 +18,7 @@ use crate::archive::status::ServiceState;
 use crate::content::model::Kind;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How many page numbers are linked on each side of the current page.
@@ -246,6 +247,7 @@ struct IncidentValues {
 /// Renders one page per incident; returns how many.
 pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let jobs: Vec<Job<'_, IncidentPageJob<'_>>> = (0..r.archive.incidents.len())
+        .into_par_iter()
         .map(|n| {
             let path = &r.archive.incidents[n].path;
             let as_of = (!r.archive.phases[n].is_final()).then_some(r.archive.now);

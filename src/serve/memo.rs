@@ -11,6 +11,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::render::jobs::{key_of, Fragment, ReuseHook};
+use crate::render::KeptModel;
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -55,6 +56,10 @@ pub(crate) struct RenderMemo {
     /// Whether a good build was committed.
     committed: bool,
     reused: AtomicUsize,
+    /// The model of the last good build, until the next build takes it.
+    model: Mutex<Option<KeptModel>>,
+    /// The model of the build under way, and whether it was patched from the kept one.
+    pending_model: Mutex<Option<(KeptModel, bool)>>,
 }
 
 impl Default for RenderMemo {
@@ -65,6 +70,8 @@ impl Default for RenderMemo {
             build: 1,
             committed: false,
             reused: AtomicUsize::new(0),
+            model: Mutex::new(None),
+            pending_model: Mutex::new(None),
         }
     }
 }
@@ -133,9 +140,14 @@ impl RenderMemo {
                 record.seen == build
             });
         }
-        for shard in &mut self.fragments {
-            shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.seen == build);
+        let (model, patched) = self.pending_model.get_mut().unwrap_or_else(|e| e.into_inner()).take().unzip();
+        // A patched model's records hold the cards it did not ask for: they stay.
+        if patched != Some(true) {
+            for shard in &mut self.fragments {
+                shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.seen == build);
+            }
         }
+        *self.model.get_mut().unwrap_or_else(|e| e.into_inner()) = model;
         self.committed = true;
         self.next_build();
     }
@@ -143,6 +155,7 @@ impl RenderMemo {
     /// Forgets the build under way (after it failed); its fragments stay
     /// at hand until a good build no longer uses them.
     pub(crate) fn discard(&mut self) {
+        *self.pending_model.get_mut().unwrap_or_else(|e| e.into_inner()) = None;
         for shard in &mut self.pages {
             shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| record.committed.is_some());
         }
@@ -185,6 +198,14 @@ impl ReuseHook for RenderMemo {
 
     fn produced(&self, file: &str) -> bool {
         self.has_produced(file)
+    }
+
+    fn kept_model(&self) -> Option<KeptModel> {
+        locked(&self.model).take()
+    }
+
+    fn keep_model(&self, model: KeptModel, patched: bool) {
+        *locked(&self.pending_model) = Some((model, patched));
     }
 }
 

@@ -242,10 +242,13 @@ impl Session {
                 templates => templates.insert(site.compile_templates()?),
             };
             let sink = MemorySink::default();
-            site.render_with(&sink, templates, Some(&self.memo))?;
+            let rendered = site.render_with(&sink, templates, Some(&self.memo))?;
             if verbose {
                 for (step, took) in site.timings.drain(..) {
                     eprintln!("  {step:<16} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+                if let Some(posts) = rendered.patched_posts {
+                    eprintln!("  the last build's index and cards patched with {posts} edited posts");
                 }
             }
             site.timings.clear();

@@ -4,11 +4,13 @@
 //! own steps (walk, parse a file, assemble).
 
 use crate::config::SiteConfig;
+use crate::content::model::Incident;
 use crate::content::parse::{ParseContext, Parsed};
 use crate::content::{assemble, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// What the last load parsed, by file, with the size and modification time
@@ -17,6 +19,11 @@ use std::time::SystemTime;
 pub(crate) struct ParseCache {
     files: rustc_hash::FxHashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
     walk_errors: Vec<Diagnostic>,
+    /// How many loads were made (each content is numbered by its load).
+    loads: u64,
+    /// The incidents and warnings of the last load, when it succeeded: what
+    /// the next load patches when only some posts changed in place.
+    last: Option<(u64, Vec<Arc<Incident>>, Vec<Diagnostic>)>,
 }
 
 impl ParseCache {
@@ -78,11 +85,22 @@ fn load_with(
             cache.files.remove(path);
         }
         let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(path))).collect();
+        let (mut replaced, parsed_again) = (Vec::new(), parse.len());
         for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
-            cache.files.insert(path, (len, modified, parsed));
+            if let Some((_, _, old)) = cache.files.insert(path.clone(), (len, modified, parsed)) {
+                replaced.push((path, old));
+            }
         }
-        let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
-        return assemble(parsed, cache.walk_errors.clone(), include_drafts);
+        // Only edits of files already parsed can be patched in: a new file adds a post.
+        let only_edits = forget.is_empty() && replaced.len() == parsed_again;
+        let patched = only_edits.then(|| cache.patch(&replaced, include_drafts)).flatten();
+        return numbered(
+            cache,
+            patched.map(Ok).unwrap_or_else(|| {
+                let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
+                assemble(parsed, cache.walk_errors.clone(), include_drafts)
+            }),
+        );
     }
     let (files, diagnostics) = load::find_sources(root);
     cache.walk_errors = diagnostics.clone();
@@ -103,7 +121,50 @@ fn load_with(
         })
         .collect();
     cache.files = files.into_iter().zip(parsed).collect();
-    assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts)
+    let content = assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts);
+    numbered(cache, content)
+}
+
+/// Numbers a load's content and keeps it (when it succeeded) for the next load to patch.
+fn numbered(cache: &mut ParseCache, content: Result<Content, Diagnostics>) -> Result<Content, Diagnostics> {
+    cache.loads += 1;
+    cache.last = None;
+    let mut content = content?;
+    content.generation = cache.loads;
+    cache.last = Some((cache.loads, content.incidents.clone(), content.warnings.clone()));
+    Ok(content)
+}
+
+impl ParseCache {
+    /// The last load's content with the posts of the files just parsed again
+    /// replaced in place, when that is what a full assembly would give: each
+    /// file had a post and still has one, with the same address, start,
+    /// draft flag, aliases and diagnostics (so the order, the checks of
+    /// addresses and the warnings stay as they were). `replaced` holds the
+    /// files and their previous parses; their new ones are in the cache.
+    fn patch(&mut self, replaced: &[(PathBuf, Parsed)], include_drafts: bool) -> Option<Content> {
+        let (from, incidents, warnings) = self.last.as_mut()?;
+        let mut patch = crate::content::ContentPatch { from: *from, replaced: Vec::new() };
+        for (path, old_parse) in replaced {
+            let old = old_parse.incident.as_ref()?;
+            let (_, _, new_parse) = self.files.get(path)?;
+            let new = new_parse.incident.as_ref()?;
+            let same_place =
+                (&new.path, new.start, new.draft, &new.aliases) == (&old.path, old.start, old.draft, &old.aliases);
+            if !same_place || new_parse.diagnostics != old_parse.diagnostics {
+                return None;
+            }
+            if old.draft && !include_drafts {
+                continue; // listed neither before nor now
+            }
+            let at = incidents.partition_point(|i| crate::content::newest_first(i, old).is_lt());
+            if !incidents.get(at).is_some_and(|i| Arc::ptr_eq(i, old)) {
+                return None;
+            }
+            patch.replaced.push((at, std::mem::replace(&mut incidents[at], new.clone())));
+        }
+        Some(Content { incidents: incidents.clone(), warnings: warnings.clone(), generation: 0, patch: Some(patch) })
+    }
 }
 
 /// A file's size and modification time, to tell whether it changed.
