@@ -360,6 +360,8 @@ fn recent_post(day: &str, end_hour: &str) -> String {
 #[test]
 fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
     let site = FixtureSite::copy("basic");
+    // One post a page: every list has pages past its first, which an edit in place may leave as they are.
+    site.write("site.toml", site.source("site.toml").replace("paginate_by = 2", "paginate_by = 1"));
     let server = site.serve(&["--verbose"]);
     let events = events(&server);
     let _ = events.recv_timeout(Duration::from_secs(5));
@@ -414,6 +416,17 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         (
             Box::new(|| {
                 std::fs::write(&post, with_update.replace("Disque remplacé.", "Disque changé.")).expect("edit")
+            }),
+            true,
+        ),
+        // A new title at the same address: the neighbours' pages link to it by its title.
+        (
+            Box::new(|| {
+                let renamed = with_update.replace(
+                    "title = \"Panne de la messagerie\"",
+                    "title = \"Messagerie coupée\"\nslug = \"panne-de-la-messagerie\"",
+                );
+                std::fs::write(&post, renamed).expect("edit")
             }),
             true,
         ),

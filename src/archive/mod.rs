@@ -65,7 +65,9 @@ pub(crate) struct Index {
     /// How many of each incident's updates are published at `now` (see [`Incident::published_updates`]).
     pub published: Vec<usize>,
     /// The soonest of the incidents' own changes after `now` (see
-    /// [`Incident::next_change`]): until then, nothing above changes by itself.
+    /// [`Incident::next_change`]) and of their leaving the last twelve
+    /// months of downtime: until then, nothing above changes by itself, nor
+    /// does anything a page shows of the posts but the build time itself.
     settled_until: Option<DateTime<Tz>>,
 }
 
@@ -80,6 +82,7 @@ struct AtNow {
     start_month: (i32, u32),
     last_change: Option<DateTime<Tz>>,
     published: usize,
+    /// Its next own change, or its leaving the last twelve months, whichever is first.
     next_change: Option<DateTime<Tz>>,
 }
 
@@ -93,7 +96,12 @@ impl AtNow {
             start_month: (local.year(), local.month()),
             last_change: incident.last_change(now),
             published: incident.published_updates(now),
-            next_change: incident.next_change(now).map(|(t, _)| t),
+            next_change: incident
+                .next_change(now)
+                .map(|(t, _)| t)
+                .into_iter()
+                .chain(leaves_last_year(incident, now))
+                .min(),
         }
     }
 
@@ -238,9 +246,32 @@ impl<'a> Archive<'a> {
     /// The older neighbour (previous) and newer neighbour (next) of incident
     /// `i`, among the announced ones.
     pub(crate) fn neighbours(&self, i: usize) -> (Option<&'a Incident>, Option<&'a Incident>) {
+        let (older, newer) = self.neighbour_places(i);
+        (older.map(|j| &*self.incidents[j]), newer.map(|j| &*self.incidents[j]))
+    }
+
+    /// The incidents whose own page may show something else than in the
+    /// archive this one was patched from ([`Archive::reusing`]), where only
+    /// the posts at `places` changed: those posts, their neighbours (which
+    /// link to them by title), and those not settled (whose page says
+    /// « État au » the build time). In archive order.
+    pub(crate) fn pages_showing(&self, places: &[usize]) -> Vec<usize> {
+        let unsettled = (0..self.incidents.len()).filter(|&n| !self.phases[n].is_final());
+        let neighbours = places.iter().flat_map(|&n| {
+            let (older, newer) = self.neighbour_places(n);
+            older.into_iter().chain(newer)
+        });
+        let mut shown: Vec<usize> = places.iter().copied().chain(neighbours).chain(unsettled).collect();
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    }
+
+    /// [`Archive::neighbours`], as places in the archive.
+    pub(crate) fn neighbour_places(&self, i: usize) -> (Option<usize>, Option<usize>) {
         let older = (i + 1..self.incidents.len()).find(|&j| self.is_announced(j));
         let newer = (0..i).rev().find(|&j| self.is_announced(j));
-        (older.map(|j| &*self.incidents[j]), newer.map(|j| &*self.incidents[j]))
+        (older, newer)
     }
 
     /// The `limit` incidents of `items` changed last, latest change first
@@ -310,6 +341,11 @@ impl<'a> Archive<'a> {
 /// The length of « the last twelve months » of the downtime figures.
 fn last_year_length() -> Duration {
     Duration::days(365)
+}
+
+/// When `incident` leaves « the last twelve months » of downtime after `now`, if it counts there.
+fn leaves_last_year(incident: &Incident, now: DateTime<Tz>) -> Option<DateTime<Tz>> {
+    Some(leaves_last_year_at(incident)).filter(|&t| incident.counts_as_downtime() && t > now)
 }
 
 /// The last moment at which `incident` counts in « the last twelve months ».
@@ -508,6 +544,29 @@ mod tests {
         let edited = content(with_ahead, 2, Some((1, &incidents[1])));
         assert!(Archive::reusing(&edited, later, Some(&kept)).1.is_none(), "an update came out meanwhile");
         assert!(Archive::reusing(&edited, now + Duration::minutes(1), Some(&kept)).1.is_some(), "not yet");
+        // A post leaves the last twelve months meanwhile: the services' downtime figures move.
+        let mut leaving = incidents.clone();
+        leaving[3] = incident_starting(now - Duration::days(365) + Duration::minutes(2), 3);
+        let first = content(leaving.clone(), 1, None);
+        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let edited = content(leaving, 2, Some((1, &incidents[1])));
+        assert!(Archive::reusing(&edited, later, Some(&kept)).1.is_none(), "a post left the last twelve months");
+        assert!(Archive::reusing(&edited, now + Duration::minutes(1), Some(&kept)).1.is_some(), "not yet");
+    }
+
+    #[test]
+    fn an_edited_post_is_shown_by_its_page_its_neighbours_and_the_pages_that_show_the_time() {
+        use chrono::TimeZone;
+        let now = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 11, 20, 12, 0, 0).single().expect("a time");
+        let mut incidents: Vec<Arc<Incident>> =
+            (0..8).map(|n| incident_starting(now - Duration::days(n as i64 + 1), n)).collect();
+        let mut ongoing = (*incidents[6]).clone();
+        ongoing.end = None;
+        incidents[6] = Arc::new(ongoing);
+        let archive = Archive::new(&incidents, now);
+        assert_eq!(archive.pages_showing(&[2]), vec![1, 2, 3, 6], "its neighbours, and the ongoing one");
+        assert_eq!(archive.pages_showing(&[0, 7]), vec![0, 1, 6, 7]);
+        assert_eq!(archive.pages_showing(&[]), vec![6], "only what shows the build time");
     }
 
     #[test]

@@ -70,7 +70,12 @@ impl Hash for Fragment {
 pub(crate) trait ReuseHook: Sync {
     /// Whether `file`, made from data whose key is `key`, is the same as in
     /// the last good build (then it is not rendered again, nor put in the sink).
-    fn unchanged(&self, file: &str, key: u64) -> bool;
+    fn unchanged(&self, kind: &'static str, file: &str, key: u64) -> bool;
+
+    /// Says that this build keeps the files of jobs of `kind` (see
+    /// [`Executor::run`]) that it does not list as the last good build
+    /// made them: the step listed only those whose data may have changed.
+    fn carry(&self, kind: &'static str);
 
     /// The fragment of this kind made from data whose key is `key`: kept
     /// from an earlier build, or made now by `make` (and kept).
@@ -119,7 +124,7 @@ impl<'a> Executor<'a> {
         make: impl Fn(&Job<'_, D>, &mut Vec<u8>) -> Result<(), Diagnostic> + Sync,
     ) -> Result<usize, RenderError> {
         jobs.par_iter().try_for_each(|job| -> Result<(), RenderError> {
-            if self.hook.is_some_and(|hook| hook.unchanged(&job.file, key_of((kind, &job.data)))) {
+            if self.hook.is_some_and(|hook| hook.unchanged(kind, &job.file, key_of((kind, &job.data)))) {
                 return Ok(());
             }
             let mut out = Vec::with_capacity(LAST_LENGTH.get() + 1024);
@@ -142,6 +147,16 @@ impl<'a> Executor<'a> {
         match self.hook {
             Some(hook) => hook.fragment(kind, key_of((kind, data)), &mut || make(data).map(Arc::from)),
             None => Ok(Fragment { html: Arc::from(make(data)?), hash: 0 }),
+        }
+    }
+
+    /// Says that this build keeps the files of `kind` it does not list as
+    /// the last good build made them (only with a reuse hook, whose last
+    /// good build made them: a step lists only what may have changed when
+    /// the model was patched, see [`super::Renderer::patched`]).
+    pub(crate) fn carry(&self, kind: &'static str) {
+        if let Some(hook) = self.hook {
+            hook.carry(kind);
         }
     }
 
@@ -236,7 +251,7 @@ mod tests {
     struct KeepOnes(Mutex<Vec<(String, u64)>>);
 
     impl ReuseHook for KeepOnes {
-        fn unchanged(&self, file: &str, key: u64) -> bool {
+        fn unchanged(&self, _: &'static str, file: &str, key: u64) -> bool {
             self.0.lock().expect("lock").push((file.to_string(), key));
             key == key_of(("page", &1u8))
         }
@@ -251,6 +266,7 @@ mod tests {
         fn produced(&self, _: &str) -> bool {
             true
         }
+        fn carry(&self, _: &'static str) {}
     }
 
     fn jobs() -> Vec<Job<'static, u8>> {

@@ -75,6 +75,11 @@ pub(crate) struct Renderer<'a> {
     pub executor: Executor<'a>,
     /// One record per incident, in archive order.
     pub records: Vec<IncidentRecord>,
+    /// The places of the posts edited since the last good build, when the
+    /// model was patched ([`Archive::reusing`]): every other post is shown
+    /// as then, and steps may list only the files that show these (saying
+    /// so with [`jobs::Executor::carry`]).
+    pub patched: Option<Vec<usize>>,
 }
 
 /// The values every template gets, whatever the page.
@@ -127,12 +132,13 @@ impl<'a> Renderer<'a> {
             service_feeds: None,
         };
         let engine = templates.with_globals(&globals)?;
-        let mut renderer = Renderer { c, archive, engine, executor, records: Vec::new() };
+        let mut renderer = Renderer { c, archive, engine, executor, records: Vec::new(), patched: None };
         renderer.records = match kept {
             Some((mut records, places)) if records.len() == archive.incidents.len() => {
                 for &n in places {
                     records[n] = renderer.record(n)?;
                 }
+                renderer.patched = Some(places.to_vec());
                 records
             }
             _ => (0..archive.incidents.len()).into_par_iter().map(|n| renderer.record(n)).collect::<Result<_, _>>()?,

@@ -13,8 +13,8 @@ use super::views::{
     IncidentDetail, IncidentInput, IncidentLink, MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats,
 };
 use super::{service_feeds, Constants, Renderer};
-use crate::archive::paginate;
 use crate::archive::status::ServiceState;
+use crate::archive::{paginate, PageSlice};
 use crate::content::model::Kind;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
@@ -108,7 +108,9 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
     let history = &r.archive.history;
     let board = Board::of(r, &service_order(&r.c));
     let board = &board;
-    let jobs: Vec<Job<'_, HomePage<'_>>> = paginate(history, r.c.config.paginate_by)
+    let slices = paginate(history, r.c.config.paginate_by);
+    let listed = listed_pages(r, "index.html", &slices);
+    let jobs: Vec<Job<'_, HomePage<'_>>> = listed
         .into_iter()
         .map(|slice| {
             let first = slice.number == 1;
@@ -133,6 +135,16 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
         };
         r.render("index.html", &job.page, &values, out)
     })
+}
+
+/// The pages of a paginated list to make: all of them, or after an edit in
+/// place (see [`Renderer::patched`]) the first (which shows the present)
+/// and those that show an edited post, the others kept (`kind` carried).
+fn listed_pages<'s>(r: &Renderer<'_>, kind: &'static str, slices: &'s [PageSlice<'s>]) -> Vec<&'s PageSlice<'s>> {
+    let Some(places) = r.patched.as_deref() else { return slices.iter().collect() };
+    r.executor.carry(kind);
+    let shows_edited = |slice: &PageSlice<'_>| places.iter().any(|n| slice.items.binary_search(n).is_ok());
+    slices.iter().filter(|slice| slice.number == 1 || shows_edited(slice)).collect()
 }
 
 /// A year's figures, for a year page or a service page.
@@ -180,10 +192,16 @@ struct YearValues<'r> {
 
 /// Renders one page per year; returns how many.
 pub(crate) fn render_years(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
+    // After an edit in place, only the years of the edited posts.
+    let edited_years: Option<Vec<i32>> = r.patched.as_ref().map(|places| {
+        r.executor.carry("year.html");
+        places.iter().map(|&n| r.archive.start_months[n].0).collect()
+    });
     let jobs: Vec<Job<'_, YearPage<'_>>> = r
         .archive
         .years
         .iter()
+        .filter(|(year, _)| edited_years.as_ref().is_none_or(|years| years.contains(year)))
         .map(|(&year, items)| {
             let cards = items.iter().map(|&i| (r.archive.start_months[i].1, &r.records[i].card)).collect();
             let data = YearPage { figures: YearFigures::of(r, year, items), cards, years };
@@ -244,9 +262,18 @@ struct IncidentValues {
     service_feeds: Vec<super::views::FeedLinks>,
 }
 
-/// Renders one page per incident; returns how many.
+/// Renders one page per incident (after an edit in place, only those that
+/// may have changed, see [`crate::archive::Archive::pages_showing`]); returns how many.
 pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
-    let jobs: Vec<Job<'_, IncidentPageJob<'_>>> = (0..r.archive.incidents.len())
+    const KIND: &str = "incident.html";
+    let listed: Vec<usize> = match &r.patched {
+        Some(places) => {
+            r.executor.carry(KIND);
+            r.archive.pages_showing(places)
+        }
+        None => (0..r.archive.incidents.len()).collect(),
+    };
+    let jobs: Vec<Job<'_, IncidentPageJob<'_>>> = listed
         .into_par_iter()
         .map(|n| {
             let path = &r.archive.incidents[n].path;
@@ -258,7 +285,7 @@ pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
             }
         })
         .collect();
-    r.executor.run("incident.html", &jobs, |job, out| {
+    r.executor.run(KIND, &jobs, |job, out| {
         let incident = job.data.page.incident.incident;
         let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
         let as_of = job.data.as_of.map(|t| format::time_view(&t, &r.c.t.dates));
@@ -363,7 +390,14 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         .zip(&availability)
         .flat_map(|((((service, per_year), first), (current, upcoming)), availability)| {
             let history = r.archive.history_of_service(service.key);
-            paginate(history, r.c.config.paginate_by).into_iter().map(move |slice| {
+            // Every page shows the service's figures: all of them when an edited post is the service's.
+            let edited = r
+                .patched
+                .as_ref()
+                .is_none_or(|places| places.iter().any(|&n| r.archive.incidents[n].concerns(service.key)));
+            let slices = paginate(history, r.c.config.paginate_by);
+            let listed: Vec<_> = if edited { slices } else { slices.into_iter().take(1).collect() };
+            listed.into_iter().map(move |slice| {
                 let page = page_path(first, slice.number);
                 let position = Position { first, number: slice.number, total: slice.total };
                 let state = r.archive.service_state(service.key);
@@ -376,6 +410,9 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
             })
         })
         .collect();
+    if r.patched.is_some() {
+        r.executor.carry("service.html");
+    }
     r.executor.run("service.html", &jobs, |job, out| {
         let d = &job.data;
         let summary = d.service.summary(&r.c);

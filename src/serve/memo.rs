@@ -35,6 +35,8 @@ struct PageRecord {
     pending: u64,
     /// The last build that made it.
     seen: u64,
+    /// The kind of job that makes it.
+    kind: &'static str,
 }
 
 /// A rendered fragment: its HTML, the hash of the HTML, and the last build that used it.
@@ -60,6 +62,8 @@ pub(crate) struct RenderMemo {
     model: Mutex<Option<KeptModel>>,
     /// The model of the build under way, and whether it was patched from the kept one.
     pending_model: Mutex<Option<(KeptModel, bool)>>,
+    /// The kinds of files the build under way keeps as they are unless it lists them.
+    carried: Mutex<Vec<&'static str>>,
 }
 
 impl Default for RenderMemo {
@@ -72,6 +76,7 @@ impl Default for RenderMemo {
             reused: AtomicUsize::new(0),
             model: Mutex::new(None),
             pending_model: Mutex::new(None),
+            carried: Mutex::new(Vec::new()),
         }
     }
 }
@@ -83,16 +88,17 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl RenderMemo {
     /// Whether `file` was rendered from inputs with this `key` in the last
     /// good build (then it need not be rendered again); records the key.
-    pub(crate) fn reuse(&self, file: &str, key: u64) -> bool {
+    pub(crate) fn reuse(&self, kind: &'static str, file: &str, key: u64) -> bool {
         let mut pages = locked(&self.pages[shard(file)]);
         let same = match pages.get_mut(file) {
             Some(record) => {
                 record.pending = key;
                 record.seen = self.build;
+                record.kind = kind;
                 record.committed == Some(key)
             }
             None => {
-                pages.insert(file.to_string(), PageRecord { committed: None, pending: key, seen: self.build });
+                pages.insert(file.to_string(), PageRecord { committed: None, pending: key, seen: self.build, kind });
                 false
             }
         };
@@ -104,14 +110,25 @@ impl RenderMemo {
 
     /// The files of the last good build that the build under way no longer makes.
     pub(crate) fn gone(&self) -> Vec<String> {
+        let carried = locked(&self.carried).clone();
         let mut gone = Vec::new();
         for shard in &self.pages {
             let pages = locked(shard);
-            gone.extend(
-                pages.iter().filter(|(_, r)| r.committed.is_some() && r.seen != self.build).map(|(f, _)| f.clone()),
-            );
+            gone.extend(pages.iter().filter(|(_, r)| !self.made(r, &carried)).map(|(f, _)| f.clone()));
         }
         gone
+    }
+
+    /// Whether the build under way made `record`'s file, or keeps it as it
+    /// was (a file of a kind in `carried` that the last good build made).
+    fn made(&self, record: &PageRecord, carried: &[&str]) -> bool {
+        record.seen == self.build || (record.committed.is_some() && carried.contains(&record.kind))
+    }
+
+    /// Says that the build under way keeps the files of this kind it does
+    /// not list as the last good build made them.
+    pub(crate) fn carry(&self, kind: &'static str) {
+        locked(&self.carried).push(kind);
     }
 
     /// Whether a good build was committed since the memo was made: the
@@ -122,7 +139,8 @@ impl RenderMemo {
 
     /// Whether the build under way rendered or reused `file`.
     pub(crate) fn has_produced(&self, file: &str) -> bool {
-        locked(&self.pages[shard(file)]).get(file).is_some_and(|r| r.seen == self.build)
+        let carried = locked(&self.carried).clone();
+        locked(&self.pages[shard(file)]).get(file).is_some_and(|r| self.made(r, &carried))
     }
 
     /// How many pages were reused rather than rendered in the build under way.
@@ -134,10 +152,16 @@ impl RenderMemo {
     /// succeeded): what it did not make is forgotten.
     pub(crate) fn commit(&mut self) {
         let build = self.build;
+        let carried = std::mem::take(self.carried.get_mut().unwrap_or_else(|e| e.into_inner()));
         for shard in &mut self.pages {
             shard.get_mut().unwrap_or_else(|e| e.into_inner()).retain(|_, record| {
-                record.committed = Some(record.pending);
-                record.seen == build
+                if record.seen == build {
+                    record.committed = Some(record.pending);
+                    true
+                } else {
+                    // Kept as it was: its key stays the one it was made with.
+                    record.committed.is_some() && carried.contains(&record.kind)
+                }
             });
         }
         let (model, patched) = self.pending_model.get_mut().unwrap_or_else(|e| e.into_inner()).take().unzip();
@@ -164,13 +188,18 @@ impl RenderMemo {
 
     fn next_build(&mut self) {
         self.build += 1;
+        self.carried.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
         self.reused = AtomicUsize::new(0);
     }
 }
 
 impl ReuseHook for RenderMemo {
-    fn unchanged(&self, file: &str, key: u64) -> bool {
-        self.reuse(file, key)
+    fn unchanged(&self, kind: &'static str, file: &str, key: u64) -> bool {
+        self.reuse(kind, file, key)
+    }
+
+    fn carry(&self, kind: &'static str) {
+        RenderMemo::carry(self, kind);
     }
 
     /// Fragments are known by kind and key (a hash of everything they are
@@ -222,20 +251,20 @@ mod tests {
     #[test]
     fn reuses_only_after_a_committed_build_with_the_same_key() {
         let mut memo = RenderMemo::default();
-        assert!(!memo.reuse("a.html", 1), "nothing to reuse at first");
+        assert!(!memo.reuse("page", "a.html", 1), "nothing to reuse at first");
         memo.commit();
-        assert!(memo.reuse("a.html", 1));
-        assert!(!memo.reuse("b.html", 1), "another file");
+        assert!(memo.reuse("page", "a.html", 1));
+        assert!(!memo.reuse("page", "b.html", 1), "another file");
         memo.discard();
-        assert!(memo.reuse("a.html", 1), "a failed build does not forget the served one");
-        assert!(!memo.reuse("a.html", 2), "other inputs");
+        assert!(memo.reuse("page", "a.html", 1), "a failed build does not forget the served one");
+        assert!(!memo.reuse("page", "a.html", 2), "other inputs");
         memo.commit();
-        assert!(memo.reuse("a.html", 2));
+        assert!(memo.reuse("page", "a.html", 2));
         assert!(memo.has_produced("a.html"));
         assert!(memo.has_previous());
         assert!(memo.gone().is_empty());
         memo.commit();
-        memo.reuse("b.html", 3);
+        memo.reuse("page", "b.html", 3);
         assert_eq!(memo.gone(), vec!["a.html".to_string()], "a.html is no longer made");
     }
 
@@ -253,14 +282,14 @@ mod tests {
     #[test]
     fn a_good_build_forgets_what_it_did_not_use() {
         let mut memo = RenderMemo::default();
-        memo.reuse("a.html", 1);
+        memo.reuse("page", "a.html", 1);
         html(&memo, "card", 1, "<p>1</p>");
         memo.commit();
-        memo.reuse("b.html", 2);
+        memo.reuse("page", "b.html", 2);
         html(&memo, "card", 2, "<p>2</p>");
         memo.discard();
         assert!(!memo.has_produced("b.html"), "a failed build made nothing");
-        assert!(!memo.reuse("b.html", 2), "nor is it reused: the served site does not have it");
+        assert!(!memo.reuse("page", "b.html", 2), "nor is it reused: the served site does not have it");
         memo.commit();
         let mut rendered = false;
         let again = memo.fragment("card", 1, &mut || {
