@@ -463,7 +463,8 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         patched_so_far += usize::from(*patched);
         let log = server.log();
         assert!(!log.iter().any(|l| l.starts_with("Build failed")), "after edit {step}: {log:?}");
-        let patched_lines = log.iter().filter(|l| l.contains("index and cards patched with 1 edited posts")).count();
+        let patched_lines =
+            log.iter().filter(|l| l.contains("index and cards patched for the edited posts (1)")).count();
         assert_eq!(patched_lines, patched_so_far, "after edit {step}: patched in place or not, as expected");
     }
 }

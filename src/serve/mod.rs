@@ -248,7 +248,7 @@ impl Session {
                     eprintln!("  {step:<16} {:>8.1} ms", took.as_secs_f64() * 1000.0);
                 }
                 if let Some(posts) = rendered.patched_posts {
-                    eprintln!("  the last build's index and cards patched with {posts} edited posts");
+                    eprintln!("  the last build's index and cards patched for the edited posts ({posts})");
                 }
             }
             site.timings.clear();
