@@ -3,7 +3,8 @@
 # seed 42, the same posts for vigie and for Hugo) and prints one table:
 #   cold build to tmpfs (median of RUNS), peak memory, no-op rebuild on disk,
 #   one-post edit rebuild on disk, `vigie serve` start-up and edit-to-served
-#   latency, and the physical floor (benches/floor.rs: read, Markdown, write);
+#   latency, and the physical floor (benches/floor.rs: read, Markdown, write)
+#   and the floor of an edit rebuild on disk (benches/tree_floor.rs: the tree);
 #   with Hugo's (cold build, memory, `hugo server` start-up and edit
 #   latency) on the same posts in the same run, and the ratio Hugo / vigie,
 #   where `hugo` is installed.
@@ -32,7 +33,7 @@ export SOURCE_DATE_EPOCH=1763700000   # fixed build time: reproducible output, n
 
 echo "# building vigie (release) and benches/floor.rs" >&2
 cargo build --release --quiet
-cargo bench --quiet --bench floor --no-run 2>/dev/null
+cargo bench --quiet --bench floor --bench tree_floor --no-run 2>/dev/null
 BIN="$ROOT/target/release/vigie"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -120,6 +121,10 @@ for N in $SIZES; do
   written=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$WORK/t.err")
   cp "$WORK/post.bak" "$POST"; touch "$POST"
   row "one-post edit rebuild, disk (s, written)" "$N" "$w, $written" "–" ""
+  # What a rebuild that a kill leaves as the old or the new site costs at least
+  # on this disk, the whole tree being swapped in: its folders and hard links.
+  tree=$(cargo bench --quiet --bench tree_floor -- "$D" "$RUNS" 2>/dev/null | tail -n 1)
+  [ -n "$tree" ] && NOTES+=("$N posts, the output's tree on disk (benches/tree_floor.rs): $tree.")
 
   # The dev server: start-up (until it serves), then edits until the page shows them.
   EDITS=$([ "$RUNS" = 1 ] && echo 5 || echo 10)
