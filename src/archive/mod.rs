@@ -62,6 +62,10 @@ pub(crate) struct Index {
     pub last_changes: Vec<Option<DateTime<Tz>>>,
     /// Whether each incident is announced at `now` (see [`Incident::is_announced`]).
     announced: Vec<bool>,
+    /// When each incident is announced (see [`Incident::announced`]).
+    pub announced_at: Vec<DateTime<Tz>>,
+    /// Each incident's kind, in archive order.
+    pub kinds: Vec<Kind>,
     /// How many of each incident's updates are published at `now` (see [`Incident::published_updates`]).
     pub published: Vec<usize>,
     /// The soonest of the incidents' own changes after `now` (see
@@ -79,6 +83,7 @@ struct AtNow {
     phase: Phase,
     started: bool,
     announced: bool,
+    announced_at: DateTime<Tz>,
     start_month: (i32, u32),
     last_change: Option<DateTime<Tz>>,
     published: usize,
@@ -93,6 +98,7 @@ impl AtNow {
             phase: incident.phase(now),
             started: incident.has_started(now),
             announced: incident.is_announced(now),
+            announced_at: incident.announced(),
             start_month: (local.year(), local.month()),
             last_change: incident.last_change(now),
             published: incident.published_updates(now),
@@ -163,6 +169,8 @@ impl<'a> Archive<'a> {
             start_months: at_now.iter().map(|a| a.start_month).collect(),
             last_changes: at_now.iter().map(|a| a.last_change).collect(),
             announced: at_now.iter().map(|a| a.announced).collect(),
+            announced_at: at_now.iter().map(|a| a.announced_at).collect(),
+            kinds: incidents.iter().map(|i| i.kind).collect(),
             published: at_now.iter().map(|a| a.published).collect(),
             settled_until: at_now.iter().filter_map(|a| a.next_change).min(),
         };
@@ -201,6 +209,7 @@ impl<'a> Archive<'a> {
                 return None;
             }
             index.last_changes[*i] = at.last_change;
+            index.announced_at[*i] = at.announced_at;
             index.published[*i] = at.published;
             index.settled_until = index.settled_until.into_iter().chain(at.next_change).min();
         }
@@ -220,17 +229,26 @@ impl<'a> Archive<'a> {
     /// calendars after `calendar_keep_months`.
     pub(crate) fn next_change(&self, calendar_keep_months: u32) -> Option<(DateTime<Tz>, usize, Change)> {
         let now = self.now;
+        // Cheap tests first (most of an archive left both windows long ago):
+        // what started after `left_last_year` is still in the last twelve
+        // months; what ended before `left_calendars` (a month is at most 31
+        // days, a day at most 25 hours) has left the calendars.
+        let left_last_year = now - last_year_length();
+        let left_calendars = now - Duration::days(31 * i64::from(calendar_keep_months) + 2);
         self.incidents
             .par_iter()
             .enumerate()
             .filter_map(|(i, incident)| {
                 let own = incident.next_change(now);
-                let last_year =
-                    incident.counts_as_downtime().then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
-                let calendar = (incident.kind == Kind::Maintenance)
+                let started = incident.start <= now;
+                let last_year = (started && incident.start > left_last_year && incident.counts_as_downtime())
+                    .then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
+                let calendar = (started
+                    && incident.kind == Kind::Maintenance
+                    && incident.end.unwrap_or(incident.start) > left_calendars)
                     .then(|| calendar_until(incident, calendar_keep_months).map(|t| (t, Change::LeavesCalendar)))
                     .flatten();
-                let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now && incident.start <= now);
+                let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now);
                 own.into_iter().chain(windows).min_by_key(|&(t, _)| t).map(|(t, change)| (t, i, change))
             })
             .min_by_key(|&(t, i, _)| (t, i))
@@ -478,6 +496,52 @@ mod tests {
         assert_eq!(Archive::new(&incidents, now).next_change(0), None, "already out of a calendar kept 0 months");
     }
 
+    #[test]
+    fn the_next_change_skips_only_posts_that_left_both_windows() {
+        use chrono::TimeZone;
+        // The definition, every window computed for every post.
+        let plain = |archive: &Archive<'_>, keep: u32| {
+            let now = archive.now;
+            (0..archive.incidents.len())
+                .filter_map(|i| {
+                    let incident = &archive.incidents[i];
+                    let last_year =
+                        incident.counts_as_downtime().then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
+                    let calendar = (incident.kind == Kind::Maintenance)
+                        .then(|| calendar_until(incident, keep).map(|t| (t, Change::LeavesCalendar)))
+                        .flatten();
+                    let windows =
+                        last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now && incident.start <= now);
+                    incident.next_change(now).into_iter().chain(windows).min_by_key(|&(t, _)| t).map(|(t, c)| (t, i, c))
+                })
+                .min_by_key(|&(t, i, _)| (t, i))
+        };
+        let paris = chrono_tz::Europe::Paris;
+        // Posts ending on month ends, around the DST changes, a year and a few months before the build times.
+        let ends = [(2023, 1, 31, 23), (2023, 3, 26, 1), (2023, 10, 29, 2), (2023, 12, 31, 23), (2024, 2, 29, 12)];
+        let mut checked = 0;
+        for (n, &(y, m, d, h)) in ends.iter().enumerate() {
+            let end = paris.with_ymd_and_hms(y, m, d, h, 30, 0).earliest().expect("a time");
+            for kind in [Kind::Incident, Kind::Maintenance] {
+                let mut post = (*incident_starting(end - Duration::hours(2), n)).clone();
+                post.kind = kind;
+                post.end = Some(end);
+                let incidents = vec![Arc::new(post)];
+                for keep in [0, 1, 2, 12] {
+                    // Build times from just before the end to 14 months after, every 5 days and 7 hours.
+                    let mut now = end - Duration::hours(1);
+                    while now < end + Duration::days(430) {
+                        let archive = Archive::new(&incidents, now);
+                        assert_eq!(archive.next_change(keep), plain(&archive, keep), "{kind:?} ending {end}, at {now}");
+                        checked += 1;
+                        now += Duration::days(5) + Duration::hours(7);
+                    }
+                }
+            }
+        }
+        assert!(checked > 3000, "{checked}");
+    }
+
     /// A content numbered `generation`, with the post at place 1 replaced
     /// (`old` was there) in the content of load `from`, when given.
     fn content(incidents: Vec<Arc<Incident>>, generation: u64, patch: Option<(u64, &Arc<Incident>)>) -> Content {
@@ -523,6 +587,16 @@ mod tests {
             Archive::new(&edit(&|_| {}), later).last_changes[1],
             Archive::new(&incidents, later).last_changes[1],
             "the edit moves the post's last change: the patch has something to do"
+        );
+        let told_earlier = |i: &mut Incident| {
+            let at = i.start - Duration::hours(3);
+            i.updates.insert(0, Update { at, status: Status::Investigating, html: Arc::from(""), text: Arc::from("") });
+        };
+        check(edit(&told_earlier), 1, later, true, "an edit in place that tells it earlier");
+        assert_ne!(
+            Archive::new(&edit(&told_earlier), later).announced_at[1],
+            Archive::new(&incidents, later).announced_at[1],
+            "the edit moves the post's announcement: the patch has something to do"
         );
         check(edit(&|i| i.services = vec!["mail".into()]), 1, later, false, "another service");
         check(edit(&|i| i.end = None), 1, later, false, "ongoing again: another phase");

@@ -288,8 +288,8 @@ impl Api {
     fn new(r: &Renderer<'_>, listed: impl Iterator<Item = usize>) -> Api {
         let (archive, config, urls) = (r.archive, r.c.config, &r.c.urls);
         let page_id = short_hash(&urls.absolute(""));
-        let announced = |i: &usize| archive.is_announced(*i) && archive.incidents[*i].kind != Kind::Notice;
-        let first = (0..archive.incidents.len()).filter(announced).map(|i| archive.incidents[i].announced()).min();
+        let announced = |i: &usize| archive.is_announced(*i) && archive.kinds[*i] != Kind::Notice;
+        let first = (0..archive.incidents.len()).filter(announced).map(|i| archive.announced_at[i]).min();
         let latest = archive.last_changes.iter().flatten().max().copied();
         // A site with nothing announced yet: both are the epoch, never the build time.
         let epoch = DateTime::UNIX_EPOCH.with_timezone(&config.timezone);
@@ -305,10 +305,9 @@ impl Api {
             .iter()
             .enumerate()
             .map(|(n, (key, service))| {
-                let posts: Vec<usize> = archive.of_service(key).iter().copied().filter(announced).collect();
-                let created = posts.iter().map(|&i| archive.incidents[i].announced()).min();
-                let created = created.or(first).unwrap_or(epoch);
-                let updated = posts.iter().filter_map(|&i| archive.last_changes[i]).max().unwrap_or(created);
+                let posts = || archive.of_service(key).iter().copied().filter(announced);
+                let created = posts().map(|i| archive.announced_at[i]).min().or(first).unwrap_or(epoch);
+                let updated = posts().filter_map(|i| archive.last_changes[i]).max().unwrap_or(created);
                 Component {
                     id: key.clone(),
                     name: service.name.clone(),

@@ -84,7 +84,7 @@ impl<'a> Board<'a> {
                     .into_iter()
                     .find(|&i| archive.phases[i] != Phase::Cancelled)
                     .map(|i| archive.incidents[i].start),
-                availability: AvailabilityData::of(r, key),
+                availability: r.availability_of(key).clone(),
             })
             .collect();
         Board { state: archive.site_state(), lines }

@@ -80,6 +80,9 @@ pub(crate) struct Renderer<'a> {
     /// as then, and steps may list only the files that show these (saying
     /// so with [`jobs::Executor::carry`]).
     pub patched: Option<Vec<usize>>,
+    /// Each service's availability at build time, made once for the board
+    /// and the service pages (see [`Renderer::availability_of`]).
+    availability: std::sync::OnceLock<Vec<(&'a str, availability::AvailabilityData<'a>)>>,
 }
 
 /// The values every template gets, whatever the page.
@@ -132,7 +135,15 @@ impl<'a> Renderer<'a> {
             service_feeds: None,
         };
         let engine = templates.with_globals(&globals)?;
-        let mut renderer = Renderer { c, archive, engine, executor, records: Vec::new(), patched: None };
+        let mut renderer = Renderer {
+            c,
+            archive,
+            engine,
+            executor,
+            records: Vec::new(),
+            patched: None,
+            availability: std::sync::OnceLock::new(),
+        };
         renderer.records = match kept {
             Some((mut records, places)) if records.len() == archive.incidents.len() => {
                 for &n in places {
@@ -144,6 +155,17 @@ impl<'a> Renderer<'a> {
             _ => (0..archive.incidents.len()).into_par_iter().map(|n| renderer.record(n)).collect::<Result<_, _>>()?,
         };
         Ok(renderer)
+    }
+
+    /// The availability of service `key` at build time: every service's is
+    /// made the first time one is asked for (on all cores), then shared.
+    pub(crate) fn availability_of(&self, key: &str) -> &availability::AvailabilityData<'a> {
+        let all = self.availability.get_or_init(|| {
+            let keys: Vec<&'a str> = self.c.config.services.keys().map(String::as_str).collect();
+            keys.into_par_iter().map(|key| (key, availability::AvailabilityData::of(self, key))).collect()
+        });
+        let at = all.binary_search_by(|(k, _)| (*k).cmp(key)).expect("a service of the site");
+        &all[at].1
     }
 
     /// Incident `n`'s record: its card.

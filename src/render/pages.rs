@@ -380,7 +380,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         order.iter().map(|&key| service_years(r, r.archive.history_of_service(key))).collect();
     let presents: Vec<(Vec<usize>, Vec<usize>)> =
         order.iter().map(|&key| (r.archive.current_of_service(key), r.archive.upcoming_of_service(key))).collect();
-    let availability: Vec<AvailabilityData<'_>> = order.iter().map(|&key| AvailabilityData::of(r, key)).collect();
+    let availability: Vec<&AvailabilityData<'_>> = order.iter().map(|&key| r.availability_of(key)).collect();
     let firsts: Vec<String> = order.iter().map(|&key| service_path(key)).collect();
     let jobs: Vec<Job<'_, ServicePage<'_>>> = services
         .iter()
@@ -403,7 +403,7 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
                 let state = r.archive.service_state(service.key);
                 let first_page = slice.number == 1;
                 let present = first_page.then(|| Present::of(r, state, current, upcoming));
-                let availability = first_page.then_some(availability);
+                let availability = first_page.then_some(*availability);
                 let data =
                     ServicePage { service, per_year, position, present, availability, cards: cards(r, slice.items) };
                 Job { file: index_file(&page), page: page.into(), data }
