@@ -125,9 +125,9 @@ impl std::fmt::Display for NextChange {
 }
 
 impl NextChange {
-    fn of(archive: &Archive<'_>, calendar_keep_months: u32) -> Option<NextChange> {
+    fn of(archive: &Archive<'_>) -> Option<NextChange> {
         use crate::content::model::{Change, Kind, Phase};
-        let (at, i, change) = archive.next_change(calendar_keep_months)?;
+        let (at, i, change) = archive.next_change()?;
         let incident = &archive.incidents[i];
         let what = match (change, archive.phases[i]) {
             (Change::Starts, Phase::Cancelled) => {
@@ -228,9 +228,10 @@ impl Site {
     ) -> Result<Rendered, Error> {
         let zone = &self.config.timezone;
         let now = self.options.now.with_timezone(zone);
-        let kept = hook.and_then(ReuseHook::kept_model);
+        let (kept_archive, kept_records) = hook.and_then(ReuseHook::kept_model).map(|k| (k.archive, k.records)).unzip();
+        let keep_months = self.config.calendar_keep_months;
         let (archive, patched) =
-            timed(timings, "index", || Archive::reusing(&self.content, now, kept.as_ref().map(|k| &k.archive)));
+            timed(timings, "index", || Archive::reusing(&self.content, now, keep_months, kept_archive));
         let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
         let c = Constants {
             config: &self.config,
@@ -240,8 +241,8 @@ impl Site {
             markdown: crate::content::site_markdown(&self.config),
         };
         let executor = Executor::new(&tracked, hook);
-        let patched_posts = patched.as_ref().map(Vec::len);
-        let kept_records = kept.map(|k| k.records).zip(patched.as_deref());
+        let patched_posts = patched.as_ref().map(|p| p.places.len());
+        let kept_records = kept_records.zip(patched.as_ref());
         let mut r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor, kept_records))?;
         let years = pages::year_links(&r);
         let statics = &self.theme.statics;
@@ -275,7 +276,7 @@ impl Site {
         timings.append(&mut other_timings);
         let (pages, (feeds, calendars, api_files, badges)) = (pages?, others?);
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
-        let next_change = NextChange::of(&archive, self.config.calendar_keep_months);
+        let next_change = NextChange::of(&archive);
         if let Some(hook) = hook {
             let model = KeptModel { archive: archive.keep(&self.content), records: std::mem::take(&mut r.records) };
             hook.keep_model(model, patched_posts.is_some());

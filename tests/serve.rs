@@ -372,6 +372,7 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
         "[[updates]]\nat = 2016-11-22T13:40:00+01:00\nstatus = \"monitoring\"\ntext = \"Disque remplacé.\"\n\n[[updates]]\nat = 2016-11-22T14:31:00+01:00",
     );
     let ongoing = site.source("content/2024/ongoing.md");
+    let maintenance = site.source("content/2024/maintenance.md");
     // Each edit, and whether it leaves every post in its place (then the
     // last build's index and cards are patched, not made anew).
     let edits: Vec<(Box<dyn Fn()>, bool)> = vec![
@@ -444,6 +445,14 @@ fn incremental_rebuilds_serve_the_same_site_as_a_full_build() {
             false,
         ),
         (Box::new(|| std::fs::write(&post, &with_update).expect("edit")), false),
+        // A maintenance's announcement reworded in place: its calendar events say it.
+        (
+            Box::new(|| {
+                let reworded = maintenance.replace("Maintenance planifiée.", "Coupure de dix minutes prévue.");
+                site.write("content/2024/maintenance.md", reworded)
+            }),
+            true,
+        ),
     ];
     let mut patched_so_far = 0;
     for (step, (edit, patched)) in edits.iter().enumerate() {

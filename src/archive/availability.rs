@@ -155,6 +155,9 @@ impl Archive<'_> {
         let oldest = now - Duration::days(WINDOWS[2] as i64 + 31);
         self.of_service(key)
             .iter()
+            // Read from the index first: most posts were over long before
+            // (their phase final, all they name before `oldest`).
+            .filter(|&&i| !(self.phases[i].is_final() && self.over_by[i].is_some_and(|t| t <= oldest)))
             .filter_map(|&i| {
                 let incident = &self.incidents[i];
                 let phase = self.phases[i];
@@ -207,25 +210,35 @@ fn measure(outages: &[Outage], data_from: Option<DateTime<Tz>>, from: DateTime<T
 /// The integral over `[from, to)` of the heaviest `weight` of the outages
 /// going on at each instant (0 when none is): overlapping outages count once.
 fn covered(outages: &[Outage], from: DateTime<Tz>, to: DateTime<Tz>, weight: impl Fn(&Outage) -> f64) -> Duration {
-    let within: Vec<(DateTime<Tz>, DateTime<Tz>, f64)> = outages
+    // Each outage starts and ends once within the period: sweep over its
+    // instants in order, with the weights of the outages going on.
+    let mut turns: Vec<(DateTime<Tz>, bool, f64)> = outages
         .iter()
         .filter(|o| o.from < to && o.to > from)
-        .map(|o| (o.from.max(from), o.to.min(to), weight(o)))
-        .collect();
-    let mut edges: Vec<DateTime<Tz>> = within.iter().flat_map(|&(a, b, _)| [a, b]).collect();
-    edges.sort_unstable();
-    edges.dedup();
-    let milliseconds: f64 = edges
-        .windows(2)
-        .map(|pair| {
-            let heaviest = within
-                .iter()
-                .filter(|&&(a, b, _)| a <= pair[0] && b >= pair[1])
-                .map(|&(_, _, w)| w)
-                .fold(0.0, f64::max);
-            heaviest * (pair[1] - pair[0]).num_milliseconds() as f64
+        .flat_map(|o| {
+            let w = weight(o);
+            [(o.from.max(from), true, w), (o.to.min(to), false, w)]
         })
-        .sum();
+        .collect();
+    turns.sort_unstable_by_key(|&(t, _, _)| t);
+    let mut going_on: Vec<f64> = Vec::new();
+    let mut milliseconds = 0.0;
+    let mut next = 0;
+    while next < turns.len() {
+        let at = turns[next].0;
+        for &(_, starts, w) in turns[next..].iter().take_while(|&&(t, _, _)| t == at) {
+            if starts {
+                going_on.push(w);
+            } else if let Some(n) = going_on.iter().position(|&g| g == w) {
+                going_on.swap_remove(n);
+            }
+            next += 1;
+        }
+        if let Some(&(until, _, _)) = turns.get(next) {
+            let heaviest = going_on.iter().copied().fold(0.0, f64::max);
+            milliseconds += heaviest * (until - at).num_milliseconds() as f64;
+        }
+    }
     Duration::milliseconds(milliseconds.round() as i64)
 }
 
@@ -253,6 +266,76 @@ mod tests {
 
     fn outage(from: DateTime<Tz>, to: DateTime<Tz>, weight: f64) -> Outage {
         Outage { from, to, weight, state: ServiceState::Degraded, incident: 0 }
+    }
+
+    /// A maintenance of the web service planned on 10 January 2022 at
+    /// 22–23 h, in progress from its start, with `more` updates after that.
+    fn old_maintenance(n: usize, more: &[(DateTime<Tz>, Status)]) -> std::sync::Arc<crate::content::model::Incident> {
+        let start = Paris.with_ymd_and_hms(2022, 1, 10, 22, 0, 0).single().expect("a time");
+        let updates: Vec<_> = [(start, Status::InProgress)].into_iter().chain(more.iter().copied()).collect();
+        let window = (start, Some(start + Duration::hours(1)));
+        std::sync::Arc::new(crate::content::model::test_post(n, Kind::Maintenance, window, &updates))
+    }
+
+    #[test]
+    fn a_maintenance_still_overrunning_years_after_its_window_counts_up_to_now() {
+        let now = at(20, 12);
+        let weights = AvailabilityConfig { count_maintenance: true, ..AvailabilityConfig::default() };
+        let down_30_days = |incidents: &[std::sync::Arc<crate::content::model::Incident>]| {
+            let archive = Archive::new(incidents, now, 12);
+            let since = Some(NaiveDate::from_ymd_opt(2022, 1, 1).expect("a date"));
+            archive.availability("web", since, &weights).windows[0].1.downtime
+        };
+        // Never said completed: everything it names is two years old, but it goes on.
+        let overrunning = [old_maintenance(0, &[])];
+        assert_eq!(Archive::new(&overrunning, now, 12).phases[0], Phase::Overrunning);
+        assert!(down_30_days(&overrunning) > Duration::days(29), "{:?}", down_30_days(&overrunning));
+        // Completed the same night: nothing of it counts now.
+        let completed = [old_maintenance(1, &[(overrunning[0].start + Duration::hours(1), Status::Completed)])];
+        assert_eq!(down_30_days(&completed), Duration::zero());
+    }
+
+    #[test]
+    fn the_sweep_counts_what_the_heaviest_outage_of_each_instant_counts() {
+        // The definition: between two consecutive instants where something
+        // starts or ends, the heaviest of the outages covering that span.
+        let plain = |outages: &[Outage], from: DateTime<Tz>, to: DateTime<Tz>| {
+            let within: Vec<_> = outages
+                .iter()
+                .filter(|o| o.from < to && o.to > from)
+                .map(|o| (o.from.max(from), o.to.min(to), o.weight))
+                .collect();
+            let mut edges: Vec<DateTime<Tz>> = within.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+            edges.sort_unstable();
+            edges.dedup();
+            let ms: f64 = edges
+                .windows(2)
+                .map(|pair| {
+                    let covering = within.iter().filter(|&&(a, b, _)| a <= pair[0] && b >= pair[1]);
+                    covering.map(|&(_, _, w)| w).fold(0.0, f64::max) * (pair[1] - pair[0]).num_milliseconds() as f64
+                })
+                .sum();
+            Duration::milliseconds(ms.round() as i64)
+        };
+        // Outages on a few days of March, on the hour or the half hour, with
+        // shared edges, nested and overlapping, at four weights.
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..400 {
+            let outages: Vec<Outage> = (0..next(12))
+                .map(|_| {
+                    let from = at(10, 0) + Duration::minutes(30 * next(96) as i64);
+                    let weight = [0.0, 0.1, 0.3, 1.0][next(4) as usize];
+                    outage(from, from + Duration::minutes(30 * (1 + next(16)) as i64), weight)
+                })
+                .collect();
+            let from = at(10, 0) + Duration::minutes(30 * next(60) as i64);
+            let to = from + Duration::minutes(30 * next(60) as i64);
+            assert_eq!(covered(&outages, from, to, |o| o.weight), plain(&outages, from, to), "case {case}");
+        }
     }
 
     #[test]

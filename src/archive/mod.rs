@@ -68,11 +68,21 @@ pub(crate) struct Index {
     pub kinds: Vec<Kind>,
     /// How many of each incident's updates are published at `now` (see [`Incident::published_updates`]).
     pub published: Vec<usize>,
-    /// The soonest of the incidents' own changes after `now` (see
-    /// [`Incident::next_change`]) and of their leaving the last twelve
-    /// months of downtime: until then, nothing above changes by itself, nor
-    /// does anything a page shows of the posts but the build time itself.
+    /// Each incident's downtime: its duration when it counts as downtime
+    /// (see [`Incident::counts_as_downtime`]), else zero.
+    pub downtimes: Vec<Duration>,
+    /// For each incident with an end, the latest instant it names (its
+    /// start, its end, its updates): once its phase is final, nothing of
+    /// it is counted after that. `None` without an end.
+    pub over_by: Vec<Option<DateTime<Tz>>>,
+    /// Each incident's next change after `now` (see [`next_change_of`]).
+    next_changes: Vec<Option<(DateTime<Tz>, Change)>>,
+    /// The soonest of the next changes: until then, nothing above changes
+    /// by itself, nor does anything a page shows of the posts but the
+    /// build time itself.
     settled_until: Option<DateTime<Tz>>,
+    /// The calendar retention the next changes were computed with.
+    calendar_keep_months: u32,
 }
 
 /// What the archive reads of one incident at `now`, computed for all of
@@ -87,13 +97,15 @@ struct AtNow {
     start_month: (i32, u32),
     last_change: Option<DateTime<Tz>>,
     published: usize,
-    /// Its next own change, or its leaving the last twelve months, whichever is first.
-    next_change: Option<DateTime<Tz>>,
+    downtime: Duration,
+    over_by: Option<DateTime<Tz>>,
+    next_change: Option<(DateTime<Tz>, Change)>,
 }
 
 impl AtNow {
-    fn of(incident: &Incident, now: DateTime<Tz>) -> Self {
+    fn of(incident: &Incident, now: DateTime<Tz>, calendar_keep_months: u32) -> Self {
         let local = incident.start.naive_local();
+        let latest = incident.updates.iter().map(|u| u.at).chain(incident.end).fold(incident.start, DateTime::max);
         AtNow {
             phase: incident.phase(now),
             started: incident.has_started(now),
@@ -102,12 +114,9 @@ impl AtNow {
             start_month: (local.year(), local.month()),
             last_change: incident.last_change(now),
             published: incident.published_updates(now),
-            next_change: incident
-                .next_change(now)
-                .map(|(t, _)| t)
-                .into_iter()
-                .chain(leaves_last_year(incident, now))
-                .min(),
+            downtime: incident.duration().filter(|_| incident.counts_as_downtime()).unwrap_or_else(Duration::zero),
+            over_by: incident.end.map(|_| latest),
+            next_change: next_change_of(incident, now, calendar_keep_months),
         }
     }
 
@@ -119,9 +128,19 @@ impl AtNow {
     }
 }
 
+/// What patching the last good build's archive did ([`Archive::reusing`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Patched {
+    /// The places of the posts replaced, in archive order.
+    pub places: Vec<usize>,
+    /// Whether one of them changed last at another time than before.
+    pub last_changes_moved: bool,
+}
+
 /// An archive's index, kept by `vigie serve` after a good build, so that
 /// the next build, after an edit that moves no post in any list, patches
 /// the index instead of making it again.
+#[derive(Clone)]
 pub(crate) struct KeptArchive {
     /// The load of the content it indexes (see [`crate::content::Content::generation`]).
     generation: u64,
@@ -130,13 +149,14 @@ pub(crate) struct KeptArchive {
 }
 
 impl<'a> Archive<'a> {
-    /// Indexes `incidents` (already sorted newest first) at time `now`.
-    pub(crate) fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>) -> Self {
+    /// Indexes `incidents` (already sorted newest first) at time `now`,
+    /// maintenance leaving the calendars `calendar_keep_months` after its end.
+    pub(crate) fn new(incidents: &'a [Arc<Incident>], now: DateTime<Tz>, calendar_keep_months: u32) -> Self {
         let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
         let mut services: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut service_histories: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let (mut current, mut upcoming, mut history) = (Vec::new(), Vec::new(), Vec::with_capacity(incidents.len()));
-        let at_now: Vec<AtNow> = incidents.par_iter().map(|i| AtNow::of(i, now)).collect();
+        let at_now: Vec<AtNow> = incidents.par_iter().map(|i| AtNow::of(i, now, calendar_keep_months)).collect();
         for (i, (incident, at)) in incidents.iter().zip(&at_now).enumerate() {
             if at.started {
                 history.push(i);
@@ -172,7 +192,11 @@ impl<'a> Archive<'a> {
             announced_at: at_now.iter().map(|a| a.announced_at).collect(),
             kinds: incidents.iter().map(|i| i.kind).collect(),
             published: at_now.iter().map(|a| a.published).collect(),
-            settled_until: at_now.iter().filter_map(|a| a.next_change).min(),
+            downtimes: at_now.iter().map(|a| a.downtime).collect(),
+            over_by: at_now.iter().map(|a| a.over_by).collect(),
+            next_changes: at_now.iter().map(|a| a.next_change).collect(),
+            settled_until: at_now.iter().filter_map(|a| a.next_change).map(|(t, _)| t).min(),
+            calendar_keep_months,
         };
         Archive { incidents, now, index: Arc::new(index) }
     }
@@ -187,34 +211,50 @@ impl<'a> Archive<'a> {
     pub(crate) fn reusing(
         content: &'a Content,
         now: DateTime<Tz>,
-        kept: Option<&KeptArchive>,
-    ) -> (Self, Option<Vec<usize>>) {
-        match Archive::patched(content, now, kept) {
-            Some((archive, places)) => (archive, Some(places)),
-            None => (Archive::new(&content.incidents, now), None),
+        calendar_keep_months: u32,
+        kept: Option<KeptArchive>,
+    ) -> (Self, Option<Patched>) {
+        match Archive::patched(content, now, calendar_keep_months, kept) {
+            Some((archive, patched)) => (archive, Some(patched)),
+            None => (Archive::new(&content.incidents, now, calendar_keep_months), None),
         }
     }
 
-    fn patched(content: &'a Content, now: DateTime<Tz>, kept: Option<&KeptArchive>) -> Option<(Self, Vec<usize>)> {
+    fn patched(
+        content: &'a Content,
+        now: DateTime<Tz>,
+        calendar_keep_months: u32,
+        kept: Option<KeptArchive>,
+    ) -> Option<(Self, Patched)> {
         let (kept, patch) = (kept?, content.patch.as_ref()?);
         let settled = kept.index.settled_until.is_none_or(|until| now < until);
-        if patch.from != kept.generation || !settled || now < kept.now {
+        let same_retention = kept.index.calendar_keep_months == calendar_keep_months;
+        if patch.from != kept.generation || !settled || now < kept.now || !same_retention {
             return None;
         }
-        let mut index = (*kept.index).clone();
+        // The last build's archive is gone: its index is this one's to
+        // patch, without a copy (a copy when something still holds it).
+        let mut index = Arc::try_unwrap(kept.index).unwrap_or_else(|shared| (*shared).clone());
+        let mut last_changes_moved = false;
         for (i, old) in &patch.replaced {
             let new = &content.incidents[*i];
-            let at = AtNow::of(new, now);
-            if !at.same_place(&AtNow::of(old, kept.now)) || new.kind != old.kind || new.services != old.services {
+            let at = AtNow::of(new, now, calendar_keep_months);
+            let was = AtNow::of(old, kept.now, calendar_keep_months);
+            if !at.same_place(&was) || new.kind != old.kind || new.services != old.services {
                 return None;
             }
+            last_changes_moved |= index.last_changes[*i] != at.last_change;
             index.last_changes[*i] = at.last_change;
             index.announced_at[*i] = at.announced_at;
             index.published[*i] = at.published;
-            index.settled_until = index.settled_until.into_iter().chain(at.next_change).min();
+            index.downtimes[*i] = at.downtime;
+            index.over_by[*i] = at.over_by;
+            index.next_changes[*i] = at.next_change;
+            index.settled_until = index.settled_until.into_iter().chain(at.next_change.map(|(t, _)| t)).min();
         }
         let places = patch.replaced.iter().map(|(i, _)| *i).collect();
-        Some((Archive { incidents: &content.incidents, now, index: Arc::new(index) }, places))
+        let patched = Patched { places, last_changes_moved };
+        Some((Archive { incidents: &content.incidents, now, index: Arc::new(index) }, patched))
     }
 
     /// This archive's index, to be kept for [`Archive::reusing`] (it indexes `content`).
@@ -223,35 +263,10 @@ impl<'a> Archive<'a> {
     }
 
     /// The soonest change after `now` over the whole archive: when, which
-    /// incident, and what changes. Besides each post's own changes, a post
-    /// leaving a rolling window changes what is shown: an incident leaving
-    /// the last twelve months of downtime, a maintenance leaving the
-    /// calendars after `calendar_keep_months`.
-    pub(crate) fn next_change(&self, calendar_keep_months: u32) -> Option<(DateTime<Tz>, usize, Change)> {
-        let now = self.now;
-        // Cheap tests first (most of an archive left both windows long ago):
-        // what started after `left_last_year` is still in the last twelve
-        // months; what ended before `left_calendars` (a month is at most 31
-        // days, a day at most 25 hours) has left the calendars.
-        let left_last_year = now - last_year_length();
-        let left_calendars = now - Duration::days(31 * i64::from(calendar_keep_months) + 2);
-        self.incidents
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, incident)| {
-                let own = incident.next_change(now);
-                let started = incident.start <= now;
-                let last_year = (started && incident.start > left_last_year && incident.counts_as_downtime())
-                    .then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
-                let calendar = (started
-                    && incident.kind == Kind::Maintenance
-                    && incident.end.unwrap_or(incident.start) > left_calendars)
-                    .then(|| calendar_until(incident, calendar_keep_months).map(|t| (t, Change::LeavesCalendar)))
-                    .flatten();
-                let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now);
-                own.into_iter().chain(windows).min_by_key(|&(t, _)| t).map(|(t, change)| (t, i, change))
-            })
-            .min_by_key(|&(t, i, _)| (t, i))
+    /// incident, and what changes (see [`next_change_of`]).
+    pub(crate) fn next_change(&self) -> Option<(DateTime<Tz>, usize, Change)> {
+        let changes = self.next_changes.iter().enumerate();
+        changes.filter_map(|(i, change)| change.map(|(t, what)| (t, i, what))).min_by_key(|&(t, i, _)| (t, i))
     }
 
     /// Whether incident `i` is announced at `now` (see
@@ -333,12 +348,7 @@ impl<'a> Archive<'a> {
 
     /// Total downtime of the given incidents (ended, unplanned incidents only).
     pub(crate) fn downtime(&self, indices: &[usize]) -> Duration {
-        indices
-            .iter()
-            .map(|&i| &self.incidents[i])
-            .filter(|i| i.counts_as_downtime())
-            .filter_map(|i| i.duration())
-            .fold(Duration::zero(), |a, b| a + b)
+        indices.iter().map(|&i| self.downtimes[i]).fold(Duration::zero(), |a, b| a + b)
     }
 
     /// Downtime of the given incidents (newest first) that started in the twelve months before now.
@@ -361,9 +371,30 @@ fn last_year_length() -> Duration {
     Duration::days(365)
 }
 
-/// When `incident` leaves « the last twelve months » of downtime after `now`, if it counts there.
-fn leaves_last_year(incident: &Incident, now: DateTime<Tz>) -> Option<DateTime<Tz>> {
-    Some(leaves_last_year_at(incident)).filter(|&t| incident.counts_as_downtime() && t > now)
+/// The next change of `incident` after `now`: when, and what changes.
+/// Besides its own changes (see [`Incident::next_change`]), a post leaving
+/// a rolling window changes what is shown: an incident leaving the last
+/// twelve months of downtime, a maintenance leaving the calendars
+/// `calendar_keep_months` after its end.
+fn next_change_of(incident: &Incident, now: DateTime<Tz>, calendar_keep_months: u32) -> Option<(DateTime<Tz>, Change)> {
+    // Cheap tests first (most of an archive left both windows long ago):
+    // what started after `left_last_year` is still in the last twelve
+    // months; what ended before `left_calendars` (a month is at most 31
+    // days, a day at most 25 hours) has left the calendars.
+    let left_last_year = now - last_year_length();
+    let left_calendars = now - Duration::days(31 * i64::from(calendar_keep_months) + 2);
+    // A post that has not started changes first by starting, except a
+    // maintenance done early, which then still leaves the calendars: the
+    // windows are the same tests whatever `now`, so that a post's next
+    // change stays its next change until it comes (see [`Archive::reusing`]).
+    let own = incident.next_change(now);
+    let last_year = (incident.start > left_last_year && incident.counts_as_downtime())
+        .then(|| (leaves_last_year_at(incident), Change::LeavesLastYear));
+    let calendar = (incident.kind == Kind::Maintenance && incident.end.unwrap_or(incident.start) > left_calendars)
+        .then(|| calendar_until(incident, calendar_keep_months).map(|t| (t, Change::LeavesCalendar)))
+        .flatten();
+    let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now);
+    own.into_iter().chain(windows).min_by_key(|&(t, _)| t)
 }
 
 /// The last moment at which `incident` counts in « the last twelve months ».
@@ -423,25 +454,8 @@ mod tests {
     }
 
     fn incident_starting(start: DateTime<Tz>, n: usize) -> Arc<Incident> {
-        Arc::new(Incident {
-            source: format!("content/{n}.md").into(),
-            title: format!("Incident {n}"),
-            slug: format!("incident-{n}"),
-            start,
-            end: Some(start + Duration::hours(1)),
-            services: vec!["web".into()],
-            kind: crate::content::model::Kind::Incident,
-            severity: None,
-            reference: None,
-            summary_html: None,
-            summary_in_body: false,
-            draft: false,
-            updates: Vec::new(),
-            body: crate::content::model::Body::Rendered(Arc::from("")),
-            path: format!("{n}/"),
-            source_hash: n as u64,
-            aliases: Vec::new(),
-        })
+        let window = (start, Some(start + Duration::hours(1)));
+        Arc::new(crate::content::model::test_post(n, Kind::Incident, window, &[]))
     }
 
     #[test]
@@ -453,7 +467,7 @@ mod tests {
             .map(|days| now + Duration::days(days) - Duration::minutes(if days == -365 { 0 } else { 1 }));
         let incidents: Vec<Arc<Incident>> =
             starts.iter().enumerate().map(|(n, &start)| incident_starting(start, n)).collect();
-        let archive = Archive::new(&incidents, now);
+        let archive = Archive::new(&incidents, now, 12);
         let all: Vec<usize> = (0..incidents.len()).collect();
         let since = now - Duration::days(365);
         for from in 0..all.len() {
@@ -477,13 +491,13 @@ mod tests {
         // months at 2024-11-20 11:00 + 1 day = 365 days after its start.
         let old = incident_starting(now - Duration::days(365) + Duration::hours(23), 0);
         let incidents = vec![old.clone()];
-        let archive = Archive::new(&incidents, now);
+        let archive = Archive::new(&incidents, now, 12);
         let leaves = old.start + Duration::days(365);
-        assert_eq!(archive.next_change(12), Some((leaves, 0, Change::LeavesLastYear)));
+        assert_eq!(archive.next_change(), Some((leaves, 0, Change::LeavesLastYear)));
         assert_eq!(archive.last_year(&[0]), 0..1);
-        let after = Archive::new(&incidents, leaves + Duration::seconds(1));
+        let after = Archive::new(&incidents, leaves + Duration::seconds(1), 12);
         assert_eq!(after.last_year(&[0]), 0..0, "gone when the build says so");
-        assert_eq!(after.next_change(12), None);
+        assert_eq!(after.next_change(), None);
         // A maintenance that ended on 2024-01-01 10:00 leaves a 12-month calendar on 2025-01-01 10:00.
         let mut maintenance = (*incident_starting(now, 1)).clone();
         maintenance.kind = Kind::Maintenance;
@@ -492,8 +506,8 @@ mod tests {
         let until = calendar_until(&maintenance, 12).expect("a time");
         assert_eq!(until.to_rfc3339(), "2025-01-01T10:00:00+01:00");
         let incidents = vec![Arc::new(maintenance)];
-        assert_eq!(Archive::new(&incidents, now).next_change(12), Some((until, 0, Change::LeavesCalendar)));
-        assert_eq!(Archive::new(&incidents, now).next_change(0), None, "already out of a calendar kept 0 months");
+        assert_eq!(Archive::new(&incidents, now, 12).next_change(), Some((until, 0, Change::LeavesCalendar)));
+        assert_eq!(Archive::new(&incidents, now, 0).next_change(), None, "already out of a calendar kept 0 months");
     }
 
     #[test]
@@ -510,8 +524,7 @@ mod tests {
                     let calendar = (incident.kind == Kind::Maintenance)
                         .then(|| calendar_until(incident, keep).map(|t| (t, Change::LeavesCalendar)))
                         .flatten();
-                    let windows =
-                        last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now && incident.start <= now);
+                    let windows = last_year.into_iter().chain(calendar).filter(|&(t, _)| t > now);
                     incident.next_change(now).into_iter().chain(windows).min_by_key(|&(t, _)| t).map(|(t, c)| (t, i, c))
                 })
                 .min_by_key(|&(t, i, _)| (t, i))
@@ -531,8 +544,8 @@ mod tests {
                     // Build times from just before the end to 14 months after, every 5 days and 7 hours.
                     let mut now = end - Duration::hours(1);
                     while now < end + Duration::days(430) {
-                        let archive = Archive::new(&incidents, now);
-                        assert_eq!(archive.next_change(keep), plain(&archive, keep), "{kind:?} ending {end}, at {now}");
+                        let archive = Archive::new(&incidents, now, keep);
+                        assert_eq!(archive.next_change(), plain(&archive, keep), "{kind:?} ending {end}, at {now}");
                         checked += 1;
                         now += Duration::days(5) + Duration::hours(7);
                     }
@@ -558,7 +571,7 @@ mod tests {
         let incidents: Vec<Arc<Incident>> =
             days.iter().enumerate().map(|(n, &d)| incident_starting(now + Duration::days(d), n)).collect();
         let first = content(incidents.clone(), 1, None);
-        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let kept = Archive::new(&first.incidents, now, 12).keep(&first);
         let later = now + Duration::minutes(5);
         // The post at place 1 edited: a new title and an update (its last change moves).
         let edit = |change: &dyn Fn(&mut Incident)| {
@@ -577,15 +590,15 @@ mod tests {
         };
         let check = |list: Vec<Arc<Incident>>, from: u64, at: DateTime<Tz>, patched: bool, case: &str| {
             let edited = content(list, 2, Some((from, &incidents[1])));
-            let (archive, places) = Archive::reusing(&edited, at, Some(&kept));
-            assert_eq!(places.is_some(), patched, "{case}: patched");
-            let anew = Archive::new(&edited.incidents, at);
+            let (archive, patch) = Archive::reusing(&edited, at, 12, Some(kept.clone()));
+            assert_eq!(patch.is_some(), patched, "{case}: patched");
+            let anew = Archive::new(&edited.incidents, at, 12);
             assert_eq!(*archive.index, *anew.index, "{case}: the index made anew");
         };
         check(edit(&|_| {}), 1, later, true, "an edit in place");
         assert_ne!(
-            Archive::new(&edit(&|_| {}), later).last_changes[1],
-            Archive::new(&incidents, later).last_changes[1],
+            Archive::new(&edit(&|_| {}), later, 12).last_changes[1],
+            Archive::new(&incidents, later, 12).last_changes[1],
             "the edit moves the post's last change: the patch has something to do"
         );
         let told_earlier = |i: &mut Incident| {
@@ -594,8 +607,8 @@ mod tests {
         };
         check(edit(&told_earlier), 1, later, true, "an edit in place that tells it earlier");
         assert_ne!(
-            Archive::new(&edit(&told_earlier), later).announced_at[1],
-            Archive::new(&incidents, later).announced_at[1],
+            Archive::new(&edit(&told_earlier), later, 12).announced_at[1],
+            Archive::new(&incidents, later, 12).announced_at[1],
             "the edit moves the post's announcement: the patch has something to do"
         );
         check(edit(&|i| i.services = vec!["mail".into()]), 1, later, false, "another service");
@@ -614,18 +627,44 @@ mod tests {
         let mut with_ahead = incidents.clone();
         with_ahead[0] = Arc::new(ahead);
         let first = content(with_ahead.clone(), 1, None);
-        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let kept = Archive::new(&first.incidents, now, 12).keep(&first);
         let edited = content(with_ahead, 2, Some((1, &incidents[1])));
-        assert!(Archive::reusing(&edited, later, Some(&kept)).1.is_none(), "an update came out meanwhile");
-        assert!(Archive::reusing(&edited, now + Duration::minutes(1), Some(&kept)).1.is_some(), "not yet");
+        assert!(Archive::reusing(&edited, later, 12, Some(kept.clone())).1.is_none(), "an update came out meanwhile");
+        assert!(Archive::reusing(&edited, now + Duration::minutes(1), 12, Some(kept.clone())).1.is_some(), "not yet");
+        // A maintenance done before its planned start, which comes meanwhile:
+        // nothing changes then, and it still leaves the calendars later.
+        let mut early = (*incident_starting(now + Duration::minutes(3), 0)).clone();
+        early.kind = Kind::Maintenance;
+        early.updates = [(Status::InProgress, 2), (Status::Completed, 1)]
+            .map(|(status, hours)| Update {
+                at: now - Duration::hours(hours),
+                status,
+                html: "".into(),
+                text: "".into(),
+            })
+            .to_vec();
+        let mut with_early = incidents.clone();
+        with_early[0] = Arc::new(early);
+        let first = content(with_early.clone(), 1, None);
+        let kept = Archive::new(&first.incidents, now, 12).keep(&first);
+        let mut edited = with_early.clone();
+        edited[1] = edit(&|_| {})[1].clone();
+        let edited = content(edited, 2, Some((1, &incidents[1])));
+        let (archive, patch) = Archive::reusing(&edited, later, 12, Some(kept));
+        assert!(patch.is_some(), "its planned start changes nothing");
+        assert_eq!(*archive.index, *Archive::new(&edited.incidents, later, 12).index, "done early: made anew");
+        assert_eq!(archive.next_changes[0].map(|(_, change)| change), Some(Change::LeavesCalendar));
         // A post leaves the last twelve months meanwhile: the services' downtime figures move.
         let mut leaving = incidents.clone();
         leaving[3] = incident_starting(now - Duration::days(365) + Duration::minutes(2), 3);
         let first = content(leaving.clone(), 1, None);
-        let kept = Archive::new(&first.incidents, now).keep(&first);
+        let kept = Archive::new(&first.incidents, now, 12).keep(&first);
         let edited = content(leaving, 2, Some((1, &incidents[1])));
-        assert!(Archive::reusing(&edited, later, Some(&kept)).1.is_none(), "a post left the last twelve months");
-        assert!(Archive::reusing(&edited, now + Duration::minutes(1), Some(&kept)).1.is_some(), "not yet");
+        assert!(
+            Archive::reusing(&edited, later, 12, Some(kept.clone())).1.is_none(),
+            "a post left the last twelve months"
+        );
+        assert!(Archive::reusing(&edited, now + Duration::minutes(1), 12, Some(kept.clone())).1.is_some(), "not yet");
     }
 
     #[test]
@@ -637,7 +676,7 @@ mod tests {
         let mut ongoing = (*incidents[6]).clone();
         ongoing.end = None;
         incidents[6] = Arc::new(ongoing);
-        let archive = Archive::new(&incidents, now);
+        let archive = Archive::new(&incidents, now, 12);
         assert_eq!(archive.pages_showing(&[2]), vec![1, 2, 3, 6], "its neighbours, and the ongoing one");
         assert_eq!(archive.pages_showing(&[0, 7]), vec![0, 1, 6, 7]);
         assert_eq!(archive.pages_showing(&[]), vec![6], "only what shows the build time");

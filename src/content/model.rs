@@ -396,6 +396,39 @@ impl Incident {
     }
 }
 
+/// A post of the web service for unit tests: `n` names its file, slug and
+/// address; `updates` are times and statuses, without text; no body.
+#[cfg(test)]
+pub(crate) fn test_post(
+    n: usize,
+    kind: Kind,
+    (start, end): (DateTime<Tz>, Option<DateTime<Tz>>),
+    updates: &[(DateTime<Tz>, Status)],
+) -> Incident {
+    Incident {
+        source: format!("content/{n}.md").into(),
+        title: format!("Post {n}"),
+        slug: format!("post-{n}"),
+        start,
+        end,
+        services: vec!["web".into()],
+        kind,
+        severity: None,
+        reference: None,
+        summary_html: None,
+        summary_in_body: false,
+        draft: false,
+        updates: updates
+            .iter()
+            .map(|&(at, status)| Update { at, status, html: Arc::from(""), text: Arc::from("") })
+            .collect(),
+        body: Body::Rendered(Arc::from("")),
+        path: format!("{n}/"),
+        source_hash: n as u64,
+        aliases: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,28 +439,7 @@ mod tests {
     }
 
     fn maintenance(updates: &[(DateTime<Tz>, Status)]) -> Incident {
-        Incident {
-            source: "content/m.md".into(),
-            title: "Maintenance".into(),
-            slug: "maintenance".into(),
-            start: at(10, 22),
-            end: Some(at(11, 2)),
-            services: vec!["web".into()],
-            kind: Kind::Maintenance,
-            severity: None,
-            reference: None,
-            summary_html: None,
-            summary_in_body: false,
-            draft: false,
-            updates: updates
-                .iter()
-                .map(|&(at, status)| Update { at, status, html: Arc::from(""), text: Arc::from("") })
-                .collect(),
-            body: Body::Rendered(Arc::from("")),
-            path: "m/".into(),
-            source_hash: 0,
-            aliases: Vec::new(),
-        }
+        test_post(0, Kind::Maintenance, (at(10, 22), Some(at(11, 2))), updates)
     }
 
     #[test]

@@ -226,7 +226,7 @@ pub(crate) fn render_api(r: &Renderer<'_>) -> Result<usize, RenderError> {
     // The entries each file lists, in its order: the API shows an entry
     // once announced, and not a notice (see [`post`]).
     let shown = |items: &mut dyn Iterator<Item = usize>, kind: Kind, limit: usize| -> Vec<usize> {
-        items.filter(|&i| archive.incidents[i].kind == kind && Api::shows(r, i)).take(limit).collect()
+        items.filter(|&i| archive.kinds[i] == kind && Api::shows(r, i)).take(limit).collect()
     };
     let all = || 0..archive.incidents.len();
     let unresolved = shown(&mut archive.current.iter().copied().rev(), Kind::Incident, usize::MAX);
@@ -281,7 +281,7 @@ impl Api {
     /// not a notice, with a last change).
     fn shows(r: &Renderer<'_>, i: usize) -> bool {
         let archive = r.archive;
-        archive.is_announced(i) && archive.incidents[i].kind != Kind::Notice && archive.last_changes[i].is_some()
+        archive.is_announced(i) && archive.kinds[i] != Kind::Notice && archive.last_changes[i].is_some()
     }
 
     /// The values of every file, with the posts of the entries `listed`.

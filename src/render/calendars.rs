@@ -80,6 +80,14 @@ struct EventData {
 /// returns how many.
 pub(crate) fn render_calendars(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let archive = r.archive;
+    // After an edit in place of posts that are not maintenance (their kind
+    // is kept), every event is as in the last good build: nothing changed
+    // by itself in between, not even a maintenance leaving the calendars
+    // (see [`crate::archive::Archive::reusing`]).
+    if r.edited().is_some_and(|places| places.iter().all(|&n| archive.kinds[n] != Kind::Maintenance)) {
+        r.executor.carry(FILE);
+        return Ok(1 + r.c.config.services.len());
+    }
     let keep_months = r.c.config.calendar_keep_months;
     let events: Vec<Option<EventData>> = archive
         .incidents

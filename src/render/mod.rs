@@ -21,7 +21,7 @@ pub(crate) mod sitemap;
 pub mod urls;
 pub(crate) mod views;
 
-use crate::archive::{Archive, KeptArchive};
+use crate::archive::{Archive, KeptArchive, Patched};
 use crate::config::SiteConfig;
 use crate::theme::i18n::Translations;
 use engine::{Engine, PageAddress, Templates};
@@ -75,11 +75,11 @@ pub(crate) struct Renderer<'a> {
     pub executor: Executor<'a>,
     /// One record per incident, in archive order.
     pub records: Vec<IncidentRecord>,
-    /// The places of the posts edited since the last good build, when the
-    /// model was patched ([`Archive::reusing`]): every other post is shown
-    /// as then, and steps may list only the files that show these (saying
-    /// so with [`jobs::Executor::carry`]).
-    pub patched: Option<Vec<usize>>,
+    /// What changed since the last good build, when the model was patched
+    /// ([`Archive::reusing`]): every post but the edited ones is shown as
+    /// then, and steps may list only the files that show these (saying so
+    /// with [`jobs::Executor::carry`]); see [`Renderer::edited`].
+    pub patched: Option<Patched>,
     /// Each service's availability at build time, made once for the board
     /// and the service pages (see [`Renderer::availability_of`]).
     availability: std::sync::OnceLock<Vec<(&'a str, availability::AvailabilityData<'a>)>>,
@@ -113,14 +113,14 @@ struct CardValues {
 impl<'a> Renderer<'a> {
     /// Sets the build's global values on `templates` and renders every
     /// incident's card; with `kept` (the records of the last good build,
-    /// when the archive was patched, and the places patched), renders only
-    /// the cards of those places.
+    /// when the archive was patched, and what the patch did), renders only
+    /// the cards of the posts patched.
     pub(crate) fn new(
         c: Constants<'a>,
         archive: &'a Archive<'a>,
         templates: &'a mut Templates,
         executor: Executor<'a>,
-        kept: Option<(Vec<IncidentRecord>, &[usize])>,
+        kept: Option<(Vec<IncidentRecord>, &Patched)>,
     ) -> Result<Self, RenderError> {
         let globals = Globals {
             site: SiteView {
@@ -145,16 +145,22 @@ impl<'a> Renderer<'a> {
             availability: std::sync::OnceLock::new(),
         };
         renderer.records = match kept {
-            Some((mut records, places)) if records.len() == archive.incidents.len() => {
-                for &n in places {
+            Some((mut records, patched)) if records.len() == archive.incidents.len() => {
+                for &n in &patched.places {
                     records[n] = renderer.record(n)?;
                 }
-                renderer.patched = Some(places.to_vec());
+                renderer.patched = Some(patched.clone());
                 records
             }
             _ => (0..archive.incidents.len()).into_par_iter().map(|n| renderer.record(n)).collect::<Result<_, _>>()?,
         };
         Ok(renderer)
+    }
+
+    /// The places of the posts edited since the last good build, when the
+    /// model was patched (see [`Renderer::patched`]).
+    pub(crate) fn edited(&self) -> Option<&[usize]> {
+        self.patched.as_ref().map(|p| p.places.as_slice())
     }
 
     /// The availability of service `key` at build time: every service's is

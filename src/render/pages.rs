@@ -141,7 +141,7 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
 /// place (see [`Renderer::patched`]) the first (which shows the present)
 /// and those that show an edited post, the others kept (`kind` carried).
 fn listed_pages<'s>(r: &Renderer<'_>, kind: &'static str, slices: &'s [PageSlice<'s>]) -> Vec<&'s PageSlice<'s>> {
-    let Some(places) = r.patched.as_deref() else { return slices.iter().collect() };
+    let Some(places) = r.edited() else { return slices.iter().collect() };
     r.executor.carry(kind);
     let shows_edited = |slice: &PageSlice<'_>| places.iter().any(|n| slice.items.binary_search(n).is_ok());
     slices.iter().filter(|slice| slice.number == 1 || shows_edited(slice)).collect()
@@ -159,7 +159,7 @@ pub(crate) struct YearFigures {
 
 impl YearFigures {
     fn of(r: &Renderer<'_>, year: i32, items: &[usize]) -> Self {
-        let incidents = items.iter().filter(|&&i| r.archive.incidents[i].kind == Kind::Incident).count();
+        let incidents = items.iter().filter(|&&i| r.archive.kinds[i] == Kind::Incident).count();
         YearFigures { year, count: items.len(), incidents, downtime: r.archive.downtime(items) }
     }
 
@@ -193,7 +193,7 @@ struct YearValues<'r> {
 /// Renders one page per year; returns how many.
 pub(crate) fn render_years(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize, RenderError> {
     // After an edit in place, only the years of the edited posts.
-    let edited_years: Option<Vec<i32>> = r.patched.as_ref().map(|places| {
+    let edited_years: Option<Vec<i32>> = r.edited().map(|places| {
         r.executor.carry("year.html");
         places.iter().map(|&n| r.archive.start_months[n].0).collect()
     });
@@ -266,7 +266,7 @@ struct IncidentValues {
 /// may have changed, see [`crate::archive::Archive::pages_showing`]); returns how many.
 pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
     const KIND: &str = "incident.html";
-    let listed: Vec<usize> = match &r.patched {
+    let listed: Vec<usize> = match r.edited() {
         Some(places) => {
             r.executor.carry(KIND);
             r.archive.pages_showing(places)
@@ -391,10 +391,8 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         .flat_map(|((((service, per_year), first), (current, upcoming)), availability)| {
             let history = r.archive.history_of_service(service.key);
             // Every page shows the service's figures: all of them when an edited post is the service's.
-            let edited = r
-                .patched
-                .as_ref()
-                .is_none_or(|places| places.iter().any(|&n| r.archive.incidents[n].concerns(service.key)));
+            let edited =
+                r.edited().is_none_or(|places| places.iter().any(|&n| r.archive.incidents[n].concerns(service.key)));
             let slices = paginate(history, r.c.config.paginate_by);
             let listed: Vec<_> = if edited { slices } else { slices.into_iter().take(1).collect() };
             listed.into_iter().map(move |slice| {

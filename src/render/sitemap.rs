@@ -42,7 +42,14 @@ struct Robots;
 /// the theme's static files) has its own, which is copied instead.
 pub(crate) fn render_sitemap(r: &Renderer<'_>, statics: &BTreeMap<String, Vec<u8>>) -> Result<usize, RenderError> {
     let mut made = 0;
-    if !statics.contains_key("sitemap.xml") {
+    // After an edit in place, the lists and the addresses are as in the last
+    // good build: unless an edited post changed last at another time, so is
+    // the sitemap.
+    let unchanged = r.patched.as_ref().is_some_and(|patched| !patched.last_changes_moved);
+    if unchanged && !statics.contains_key("sitemap.xml") {
+        r.executor.carry("sitemap.xml");
+        made += 1;
+    } else if !statics.contains_key("sitemap.xml") {
         let incidents = r.archive.incidents.iter().zip(&r.archive.last_changes);
         let data = Sitemap {
             lists: super::pages::list_page_paths(r),
