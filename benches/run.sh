@@ -3,7 +3,7 @@
 # seed 42, the same posts for vigie and for Hugo) and prints one table:
 #   cold build to tmpfs (median of RUNS), peak memory, no-op rebuild on disk,
 #   one-post edit rebuild on disk, `vigie serve` start-up and edit-to-served
-#   latency, and the physical floor (benches/floor.rs: read, Markdown, write)
+#   latency (a post edited in place, and a new post), and the physical floor (benches/floor.rs: read, Markdown, write)
 #   and the floor of an edit rebuild on disk (benches/tree_floor.rs: the tree);
 #   with Hugo's (cold build, memory, `hugo server` start-up and edit
 #   latency) on the same posts in the same run, and the ratio Hugo / vigie,
@@ -64,7 +64,7 @@ NOTES=()
 # One table row, padded by characters (printf pads by bytes: « → » and « × » are several).
 row() {
   local LC_ALL=C.UTF-8
-  local widths=(-40 7 12 12 10) out="|" i=0 v w pad
+  local widths=(-44 7 12 12 10) out="|" i=0 v w pad
   for v in "$@"; do
     w=${widths[$i]}
     pad=$(( ${w#-} - ${#v} )); [ "$pad" -lt 0 ] && pad=0
@@ -131,6 +131,8 @@ for N in $SIZES; do
   field() { echo "$1" | sed -n "s/.*$2 \\([0-9]*\\) ms.*/\\1/p"; }
   line=$(python3 "$ROOT/benches/serve_edit_latency.py" "$BIN" "$C" "$EDITS")
   startup=$(field "$line" start-up); med=$(field "$line" median); max=$(field "$line" max)
+  line=$(python3 "$ROOT/benches/serve_edit_latency.py" --new-post "$BIN" "$C" "$EDITS")
+  nmed=$(field "$line" median); nmax=$(field "$line" max)
   hstartup=""; hmed=""; hmax=""
   if [ -n "$H" ]; then
     line=$(python3 "$ROOT/benches/serve_edit_latency.py" --hugo "$HUGO" "$H" "$EDITS")
@@ -138,6 +140,7 @@ for N in $SIZES; do
   fi
   row "serve start-up (ms)" "$N" "$startup" "${hstartup:-–}" "$(ratio "$startup" "$hstartup")"
   row "serve edit → page served (ms, med/max)" "$N" "$med / $max" "$([ -n "$hmed" ] && echo "$hmed / $hmax" || echo –)" "$(ratio "$med" "$hmed")"
+  row "serve new post → page served (ms, med/max)" "$N" "$nmed / $nmax" "–" ""
   rm -rf "$FAST/out-$N" "$FAST/hugo-$N" "$D"
 done
 
@@ -146,6 +149,6 @@ HUGO_VERSION=$([ -n "$HUGO" ] && "$HUGO" version | awk '{print $2}' || echo "not
 echo "vigie benchmark, commit $COMMIT, $(date -u +%Y-%m-%d), $(nproc) cores, runs=$RUNS; Hugo $HUGO_VERSION"
 echo
 row "measure" "posts" "vigie" "Hugo" "Hugo/vigie"; printf '%s\n' "${ROWS[-1]}"; unset 'ROWS[-1]'
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------" "--------:" "-------------:" "-------------:" "-----------:"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------"---- "--------:" "-------------:" "-------------:" "-----------:"
 printf '%s\n' "${ROWS[@]}"
 if [ ${#NOTES[@]} -gt 0 ]; then echo; printf -- '- %s\n' "${NOTES[@]}"; fi

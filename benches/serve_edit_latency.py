@@ -4,12 +4,17 @@ server, appends a unique line to one post, and polls the post's page until
 the line shows; repeats and prints the median and worst, in milliseconds.
 
 usage: serve_edit_latency.py VIGIE_BINARY SITE_ROOT [RUNS]
+       serve_edit_latency.py --new-post VIGIE_BINARY SITE_ROOT [RUNS]
        serve_edit_latency.py --hugo HUGO_BINARY HUGO_SITE_ROOT [RUNS]
 Prints one line: `edit-to-served: median N ms, max N ms over R edits (start-up N ms)`.
 The post edited is the first Markdown file under content/ (sorted, `_index.md`
-pages aside); it is restored afterwards. With --hugo, the same is measured
-for `hugo server` on the Hugo flavour of the corpus (start-up: until it says
-its web server is available).
+pages aside); it is restored afterwards. With --new-post, each edit is a new
+post instead (an incident that started half an hour ago and is still going
+on, on the first post's services, in that post's folder: it moves every page
+of the home list and tops the board), polled until its own page is served;
+the new posts are removed afterwards. With --hugo, the same as the first form
+is measured for `hugo server` on the Hugo flavour of the corpus (start-up:
+until it says its web server is available).
 """
 import os
 import pathlib
@@ -18,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -31,12 +37,14 @@ def free_port():
 def main():
     args = sys.argv[1:]
     hugo = args[0] == "--hugo"
-    if hugo:
+    new_posts = args[0] == "--new-post"
+    if hugo or new_posts:
         args = args[1:]
     binary, root = args[0], pathlib.Path(args[1])
     runs = int(args[2]) if len(args) > 2 else 10
     post = sorted(p for p in root.joinpath("content").rglob("*.md") if p.name != "_index.md")[0]
     original = post.read_bytes()
+    created = []
     started = time.monotonic()
     if hugo:
         command = [binary, "server", "--source", str(root), "--port", str(free_port()),
@@ -59,14 +67,17 @@ def main():
         # Drain stderr in the background so that the server never blocks on it.
         import threading
         threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
-        page = hugo_page(root, post) if hugo else find_page(base, post)
+        page = None if new_posts else hugo_page(root, post) if hugo else find_page(base, post)
         samples = []
         for i in range(runs):
             marker = f"latency-marker-{os.getpid()}-{i}"
             saved = time.monotonic()
-            post.write_bytes(original + f"\n\n{marker}\n".encode())
+            if new_posts:
+                page = write_new_post(post, marker, i, created)
+            else:
+                post.write_bytes(original + f"\n\n{marker}\n".encode())
             while True:
-                body = urllib.request.urlopen(base + page).read().decode("utf-8", "replace")
+                body = read_page(base + page)
                 if marker in body:
                     break
                 if time.monotonic() - saved > 30:
@@ -78,8 +89,45 @@ def main():
               f"over {runs} edits (start-up {startup:.0f} ms)")
     finally:
         post.write_bytes(original)
+        for path in created:
+            path.unlink()
         server.terminate()
         server.wait()
+
+
+def read_page(url):
+    """The page at `url`, or "" while it is not served yet (a new post's page)."""
+    try:
+        return urllib.request.urlopen(url).read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            return ""
+        raise
+
+
+def write_new_post(post, marker, i, created):
+    """Writes a new ongoing incident beside `post` (on its services), its
+    body holding `marker`; records its file in `created`; returns its page."""
+    import datetime
+    import zoneinfo
+    services = re.search(r"^services = (.*)$", post.read_text(encoding="utf-8"), re.M).group(1)
+    # In the site's time zone, which gives the page's day.
+    config = (site_root(post) / "site.toml").read_text(encoding="utf-8")
+    zone = re.search(r'^timezone = "(.*)"', config, re.M)
+    zone = zoneinfo.ZoneInfo(zone.group(1) if zone else "Europe/Paris")
+    start = datetime.datetime.now(zone).replace(second=0, microsecond=0)
+    start -= datetime.timedelta(minutes=30 + i)
+    slug = f"{marker}-new"
+    path = post.with_name(f"{slug}.md")
+    created.append(path)
+    path.write_text(f'+++\ntitle = "Latency {i}"\nstart = {start.isoformat()}\nservices = {services}\n'
+                    f'severity = "minor"\nslug = "{slug}"\n+++\n\n{marker}\n', encoding="utf-8")
+    return start.strftime("%Y/%m/%d/") + slug + "/"
+
+
+def site_root(post):
+    """The site `post` is in: the folder above its content/."""
+    return next(folder.parent for folder in post.parents if folder.name == "content")
 
 
 def hugo_page(root, post):
