@@ -1,15 +1,17 @@
 //! The least a rebuild must do on this disk when a killed build has to
-//! leave the old site or the new one, never a mix, and the new site is
-//! swapped in whole (as `vigie build` does): make the new site's folder
-//! tree beside the old one and hard-link every unchanged file into it.
-//! Nothing else: no reading, no rendering, no writing of contents, no
+//! leave the old site or the new one, never a mix, the new site is
+//! swapped in whole and it is staged in a new tree (as `vigie build` does
+//! for the first rebuild after a cold build; later ones stage it in the
+//! site before last, whose tree is already there): make the new site's
+//! folder tree beside the old one and hard-link every unchanged file into
+//! it. Nothing else: no reading, no rendering, no writing of contents, no
 //! swap, no removal of the old tree (done outside the timing).
 //!
 //! cargo bench --bench tree_floor -- BUILT_SITE [RUNS]
 //!
 //! BUILT_SITE is an output folder of `vigie build` on the disk to measure.
 //! Prints the median over RUNS (default 3) of the folders' and the links'
-//! times and their sum, to set beside the one-post edit rebuild on disk.
+//! times and their sum, to set beside the first edit rebuild on disk.
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

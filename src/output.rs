@@ -1,7 +1,8 @@
 //! Stage 5 (write): the built site as a map path → bytes, and writing it to disk
 //! safely. The new site is written to a temporary folder beside the output
-//! and swapped in only once complete, so a failed or killed build never
-//! damages what is deployed; vigie only ever replaces a folder it created.
+//! (the site before last when there is one, see [`spare`]) and swapped in
+//! only once complete, so a failed or killed build never damages what is
+//! deployed; vigie only ever replaces a folder it created.
 //! What stops the writing is an [`OutputError`], which becomes a
 //! [`Diagnostic`] naming the folder.
 
@@ -9,6 +10,8 @@ use crate::diagnostics::{Diagnostic, Error};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod spare;
 
 /// File that marks an output folder as created by vigie.
 pub(crate) const MARKER: &str = ".vigie-output";
@@ -205,6 +208,18 @@ pub(crate) struct DiskSink {
     written: std::sync::atomic::AtomicUsize,
     kept: std::sync::atomic::AtomicUsize,
     cleanup: Option<std::thread::JoinHandle<()>>,
+    /// When the staging folder is a leftover taken over: what it held.
+    reused: Option<Reused>,
+}
+
+/// A leftover folder taken over as the staging folder ([`spare`]).
+struct Reused {
+    /// Its listing, made in the background until the first file needs it.
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<std::io::Result<spare::Listing>>>>,
+    /// The listing, or why the folder could not be emptied when it could not be listed.
+    listing: std::sync::OnceLock<Result<spare::Listing, std::io::ErrorKind>>,
+    /// The site-relative paths this build put in it.
+    put: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// What writing the site did.
@@ -217,15 +232,27 @@ pub struct WriteStats {
 }
 
 impl DiskSink {
-    /// Prepares a new staging folder beside `output` (call
-    /// [`check_destination`] first).
+    /// Prepares the staging folder beside `output` (call
+    /// [`check_destination`] first): a leftover of an earlier build when
+    /// there is one (the others are removed in the background), else a new one.
     pub(crate) fn begin(output: &Path) -> Result<DiskSink, OutputError> {
         let output = absolute(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         std::fs::create_dir_all(&parent).map_err(io("creating the output's parent folder", &parent))?;
-        let cleanup = remove_leftovers_in_background(&parent, &name);
+        let mut leftovers = spare::leftovers(&parent, &name);
         let staging = new_folder(&parent, &format!(".{name}.vigie-new-"), "creating the staging folder")?;
+        // Renamed onto the new, empty folder: taken by this build alone, under a name of its own.
+        let taken = leftovers.iter().position(|leftover| std::fs::rename(leftover, &staging).is_ok());
+        let reused = taken.map(|i| {
+            leftovers.remove(i);
+            Reused {
+                pending: std::sync::Mutex::new(Some(spare::list_in_background(staging.clone()))),
+                listing: std::sync::OnceLock::new(),
+                put: std::sync::Mutex::new(std::collections::HashSet::new()),
+            }
+        });
+        let cleanup = remove_in_background(leftovers);
         let previous = output.join(MARKER).is_file().then(|| output.clone());
         Ok(DiskSink {
             output,
@@ -235,7 +262,33 @@ impl DiskSink {
             written: 0.into(),
             kept: 0.into(),
             cleanup: Some(cleanup),
+            reused,
         })
+    }
+
+    /// What the reused staging folder held when it was taken (waiting for
+    /// its listing), or `None` for a new one. A folder that could not be
+    /// listed whole is emptied instead.
+    fn listing(&self) -> Result<Option<&spare::Listing>, OutputError> {
+        let Some(reused) = &self.reused else { return Ok(None) };
+        let listing = reused.listing.get_or_init(|| {
+            let pending = reused.pending.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match pending.map(std::thread::JoinHandle::join) {
+                Some(Ok(Ok(listing))) => {
+                    let folders = listing.folders.iter().map(|f| self.staging.join(f));
+                    self.made.lock().unwrap_or_else(|e| e.into_inner()).extend(folders);
+                    Ok(listing)
+                }
+                _ => std::fs::remove_dir_all(&self.staging)
+                    .and_then(|()| std::fs::create_dir(&self.staging))
+                    .map(|()| spare::Listing::default())
+                    .map_err(|e| e.kind()),
+            }
+        });
+        match listing {
+            Ok(listing) => Ok(Some(listing)),
+            Err(kind) => Err(io("emptying the folder of an earlier build", &self.staging)((*kind).into())),
+        }
     }
 
     /// Writes the marker (with `fingerprint`) and swaps the new site in.
@@ -246,15 +299,21 @@ impl DiskSink {
         if let Some(cleanup) = self.cleanup.take() {
             let _ = cleanup.join();
         }
+        if let Err(e) = self.remove_unused() {
+            self.discard_staging();
+            return Err(e);
+        }
         let marker = self.staging.join(MARKER);
+        // Removed first: never written through a name that may be shared.
+        let _ = std::fs::remove_file(&marker);
         if let Err(e) = std::fs::write(&marker, format!("{MARKER_TEXT}fingerprint: {fingerprint}\n")) {
-            let _ = std::fs::remove_dir_all(&self.staging);
+            self.discard_staging();
             return Err(io("writing the marker file", &marker)(e));
         }
         if let Err(e) = swap_in(&self.staging, &self.output) {
             // The staging folder holds the new site again, unless a swap back failed.
             if is_vigies(&self.staging) {
-                let _ = std::fs::remove_dir_all(&self.staging);
+                self.discard_staging();
             }
             return Err(e);
         }
@@ -262,12 +321,36 @@ impl DiskSink {
         Ok(WriteStats { written: self.written.load(Relaxed), kept: self.kept.load(Relaxed) })
     }
 
-    /// Removes the staging folder; the previous output stays as it was.
+    /// Discards the staging folder; the previous output stays as it was.
     pub(crate) fn abort(mut self) {
         if let Some(cleanup) = self.cleanup.take() {
             let _ = cleanup.join();
         }
+        self.discard_staging();
+    }
+
+    /// Removes a new staging folder; a reused one is set aside again under
+    /// the name of a previous site, for the next build to take.
+    fn discard_staging(&self) {
+        if let Some(reused) = &self.reused {
+            // Its listing is no longer needed, but its thread must not outlive the rename.
+            let _ = reused.pending.lock().unwrap_or_else(|e| e.into_inner()).take().map(|t| t.join());
+            let parent = self.staging.parent().unwrap_or(Path::new("/"));
+            let name = self.output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+            if let Ok(aside) = new_folder(parent, &format!(".{name}.vigie-old-"), "setting a folder aside") {
+                if std::fs::rename(&self.staging, &aside).is_ok() {
+                    return;
+                }
+                let _ = std::fs::remove_dir(&aside);
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    /// In a reused staging folder, removes what the new site does not have.
+    fn remove_unused(&self) -> Result<(), OutputError> {
+        let (Some(reused), Some(listing)) = (&self.reused, self.listing()?) else { return Ok(()) };
+        listing.remove_unused(&self.staging, &reused.put.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Creates `folder` and those of its ancestors inside the staging folder
@@ -287,11 +370,23 @@ impl DiskSink {
                 Ok(()) => {}
                 // Another thread may have made it since.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && new.is_dir() => {}
+                // In a reused staging folder, a file where the new site has a folder.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && self.was_a_file(new)? => {
+                    std::fs::remove_file(new)
+                        .and_then(|()| std::fs::create_dir(new))
+                        .map_err(io("creating a folder", new))?;
+                }
                 Err(e) => return Err(io("creating a folder", new)(e)),
             }
         }
         self.made.lock().unwrap_or_else(|e| e.into_inner()).extend(missing);
         Ok(())
+    }
+
+    /// Whether `path` was a file of the reused staging folder when it was taken.
+    fn was_a_file(&self, path: &Path) -> Result<bool, OutputError> {
+        let rel = path.strip_prefix(&self.staging).ok().and_then(Path::to_str);
+        Ok(self.listing()?.zip(rel).is_some_and(|(listing, rel)| listing.files.contains(rel)))
     }
 
     fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
@@ -308,10 +403,23 @@ impl Sink for DiskSink {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         use std::sync::atomic::Ordering::Relaxed;
         let path = self.staging.join(rel);
+        let listing = self.listing()?;
+        if let (Some(reused), Some(listing)) = (&self.reused, listing) {
+            reused.put.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+            if listing.folders.contains(rel) {
+                // A folder where the new site has a file.
+                std::fs::remove_dir_all(&path).map_err(io("replacing a folder", &path))?;
+            }
+        }
         if let Some(parent) = path.parent() {
             self.make_folders(parent)?;
         }
         if let Some(old) = self.unchanged(rel, &bytes) {
+            // A reused staging folder mostly holds hard links to the previous output already.
+            if listing.is_some() && same_file(&old, &path) {
+                self.kept.fetch_add(1, Relaxed);
+                return Ok(());
+            }
             let _ = std::fs::remove_file(&path);
             if std::fs::hard_link(&old, &path).is_ok() {
                 self.kept.fetch_add(1, Relaxed);
@@ -331,6 +439,15 @@ impl Sink for DiskSink {
         std::io::Write::write_all(&mut file, &bytes).map_err(io("writing a file", &path))?;
         self.written.fetch_add(1, Relaxed);
         Ok(())
+    }
+}
+
+/// Whether two paths name the same file (one is a hard link of the other).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 
@@ -409,21 +526,10 @@ fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut e| e.next().is_none())
 }
 
-/// Removes, on a thread of its own, the folders vigie left beside the output:
-/// staging folders of killed builds and the previous site of the last build
-/// (they carry vigie's name pattern and nothing else does).
-fn remove_leftovers_in_background(parent: &Path, name: &str) -> std::thread::JoinHandle<()> {
-    let prefixes = [format!(".{name}.vigie-new-"), format!(".{name}.vigie-old-")];
-    let leftovers: Vec<PathBuf> = std::fs::read_dir(parent)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| {
-            let file_name = e.file_name().to_string_lossy().into_owned();
-            prefixes.iter().any(|p| file_name.starts_with(p)) && e.path().is_dir()
-        })
-        .map(|e| e.path())
-        .collect();
+/// Removes, on a thread of its own, the folders vigie left beside the output
+/// that this build does not reuse: staging folders of killed builds and
+/// sites set aside (they carry vigie's name pattern and nothing else does).
+fn remove_in_background(leftovers: Vec<PathBuf>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for path in leftovers {
             let _ = std::fs::remove_dir_all(path);
@@ -504,8 +610,137 @@ mod tests {
         );
     }
 
+    /// Every file and folder under `dir`, folders as `path/`, files with their bytes.
+    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned();
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), Vec::new())
+                } else {
+                    (rel, std::fs::read(e.path()).expect("read"))
+                }
+            })
+            .collect()
+    }
+
+    /// What `tree` must find for `site`: its files, their folders and the marker.
+    fn expected(site: &Output) -> BTreeMap<String, Vec<u8>> {
+        let mut all: BTreeMap<String, Vec<u8>> = site.files.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect();
+        for path in site.files.keys() {
+            all.extend(spare::tests::folders_of(path).map(|f| (format!("{f}/"), Vec::new())));
+        }
+        all.insert(MARKER.to_string(), format!("{MARKER_TEXT}fingerprint: \n").into_bytes());
+        all
+    }
+
+    fn site(files: &[(&str, &str)]) -> Output {
+        let mut site = Output::default();
+        for (path, text) in files {
+            site.insert(*path, text.as_bytes().to_vec());
+        }
+        site
+    }
+
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("stat"))
+    }
+
     #[test]
-    fn a_staging_folder_left_by_a_killed_build_is_never_reused() {
+    fn each_rebuild_leaves_exactly_the_new_site_in_the_folder_of_the_site_before_last() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let builds = [
+            site(&[("index.html", "one"), ("a/b/index.html", "ab"), ("gone/x.html", "x"), ("same.css", "s")]),
+            site(&[("index.html", "two"), ("a/b/index.html", "ab"), ("new/y.html", "y"), ("same.css", "s")]),
+            // A file where a folder was, a folder where a file was, a whole folder gone.
+            site(&[("index.html", "three"), ("a", "a is a file"), ("same.css/z.html", "z"), ("new/y.html", "y2")]),
+            site(&[("index.html", "four"), ("a/b/index.html", "ab again"), ("same.css", "s")]),
+            site(&[("index.html", "four"), ("a/b/index.html", "ab again"), ("same.css", "s")]),
+        ];
+        let first_css = {
+            write_site(&out, &builds[0]).expect("build 1");
+            write_site(&out, &builds[1]).expect("build 2");
+            inode(&out.join("same.css"))
+        };
+        assert_eq!(tree(&out), expected(&builds[1]));
+        for (i, build) in builds.iter().enumerate().skip(2) {
+            let stats = write_site(&out, build).unwrap_or_else(|e| panic!("build {}: {e}", i + 1));
+            assert_eq!(tree(&out), expected(build), "build {}", i + 1);
+            let aside: Vec<_> = std::fs::read_dir(dir.path())
+                .expect("ls")
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "public")
+                .collect();
+            assert_eq!(aside.len(), 1, "build {}: one site set aside: {aside:?}", i + 1);
+            assert_eq!(tree(&dir.path().join(&aside[0])), expected(&builds[i - 1]), "build {}: the site before", i + 1);
+            if i == 4 {
+                assert_eq!(stats, WriteStats { written: 0, kept: 3 }, "nothing changed");
+                assert_ne!(inode(&out.join("same.css")), first_css, "same.css was a folder in build 3");
+            }
+        }
+        assert_eq!(std::fs::read(out.join("index.html")).expect("read"), b"four");
+    }
+
+    #[test]
+    fn an_unchanged_file_keeps_its_inode_across_rebuilds() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "1"), ("post/index.html", "p")])).expect("build");
+        let kept = inode(&out.join("post/index.html"));
+        for n in 2..6 {
+            let stats =
+                write_site(&out, &site(&[("index.html", &n.to_string()), ("post/index.html", "p")])).expect("rebuild");
+            assert_eq!(stats, WriteStats { written: 1, kept: 1 }, "build {n}");
+            assert_eq!(inode(&out.join("post/index.html")), kept, "build {n}");
+        }
+    }
+
+    #[test]
+    fn a_leftover_taken_over_is_emptied_of_what_the_new_site_does_not_have() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "old")])).expect("build");
+        // What a killed build left: a stale page, a stale folder, a changed copy, a link.
+        let stale = dir.path().join(".public.vigie-new-killed");
+        std::fs::create_dir_all(stale.join("deep/er")).expect("mkdir");
+        std::fs::write(stale.join("deep/er/stale.html"), "stale").expect("write");
+        std::fs::write(stale.join("index.html"), "half written").expect("write");
+        std::os::unix::fs::symlink("/etc/passwd", stale.join("kept.html")).expect("symlink");
+        let new = site(&[("index.html", "old"), ("kept.html", "mine")]);
+        write_site(&out, &new).expect("build");
+        assert_eq!(tree(&out), expected(&new));
+        assert!(!stale.exists(), "the leftover was taken over");
+    }
+
+    #[test]
+    fn a_failed_build_sets_a_reused_folder_aside_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        write_site(&out, &site(&[("index.html", "1")])).expect("build 1");
+        write_site(&out, &site(&[("index.html", "2")])).expect("build 2");
+        let sink = DiskSink::begin(&out).expect("begin");
+        assert!(sink.reused.is_some(), "the site before last is taken over");
+        sink.put("index.html", b"3".to_vec()).expect("put");
+        sink.abort();
+        assert_eq!(tree(&out), expected(&site(&[("index.html", "2")])), "the output is untouched");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "public")
+            .collect();
+        assert!(names.len() == 1 && names[0].starts_with(".public.vigie-old-"), "{names:?}");
+        write_site(&out, &site(&[("index.html", "4")])).expect("build 4");
+        assert_eq!(tree(&out), expected(&site(&[("index.html", "4")])));
+    }
+
+    #[test]
+    fn a_staging_folder_left_by_a_killed_build_never_leaks_into_the_new_site() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("public");
         // What a killed build of a process with the same number (PID 1 in a container) left.

@@ -312,3 +312,65 @@ fn a_rebuild_writes_only_what_a_changed_source_changes() {
     assert_ne!(modified(page), page_time, "the changed page kept its old time");
     assert_eq!(modified("sitemap.xml"), sitemap_time, "an unchanged file was written again");
 }
+
+/// The folders under `dir`, site-relative: a rebuild must leave none that a cold build would not make.
+fn folders(dir: &std::path::Path) -> std::collections::BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.path().strip_prefix(dir).expect("inside").to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Each rebuild stages the new site in the site before last (set aside by
+/// the build before): after edits that rename, add, move and remove posts,
+/// the output is still exactly what a cold build of the same sources makes,
+/// file for file and folder for folder.
+#[test]
+fn rebuilds_in_the_site_before_last_leave_exactly_a_cold_builds_output() {
+    let site = FixtureSite::copy("basic");
+    let post = "content/2016/panne-messagerie.md";
+    let original = site.source(post);
+    let added = "content/2019/nouvelle-panne.md";
+    let new_post = original
+        .replace("Panne de la messagerie", "Coupure du réseau de 2019")
+        .replace("2016-11-22T", "2019-03-04T")
+        .replace("IG-2016-11-22-001", "IG-2019-03-04-001");
+    let steps = [
+        "a title changed (the page moves)",
+        "a post added in a new year",
+        "a post moved to another day",
+        "the added post removed",
+        "back to the start",
+    ];
+    let change = |step: usize| match step {
+        0 => site.write(post, original.replace("Panne de la messagerie", "Messagerie hors service")),
+        1 => site.write(added, &new_post),
+        2 => site.write(post, original.replace("2016-11-22T", "2016-11-23T")),
+        3 => site.remove(added),
+        _ => site.write(post, &original),
+    };
+    site.build();
+    for (i, step) in steps.iter().enumerate() {
+        change(i);
+        let run = site.build();
+        assert_eq!(run.code, Some(0), "{step}: {}", run.stderr);
+        let cold = site.outside().join("cold");
+        let _ = std::fs::remove_dir_all(&cold);
+        let run = site.run(["build", "--output", cold.to_str().expect("utf-8 path")]);
+        assert_eq!(run.code, Some(0), "{step}, cold: {}", run.stderr);
+        let (rebuilt, made) = (site.output(), common::tree(&cold));
+        let differ: Vec<_> = rebuilt.keys().chain(made.keys()).filter(|p| rebuilt.get(*p) != made.get(*p)).collect();
+        assert!(differ.is_empty(), "{step}: files that differ from a cold build: {differ:?}");
+        assert_eq!(folders(&site.public()), folders(&cold), "{step}: folders");
+    }
+    let aside: Vec<_> = std::fs::read_dir(site.root())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.vigie-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "one site set aside beside public/: {aside:?}");
+}

@@ -1,0 +1,142 @@
+//! Stage 5 (write): the folder a build stages the new site in is, when it
+//! can be, the site before last that the previous build set aside (or one a
+//! killed build left), rather than a new tree. Its folders are already there
+//! and most of its files are hard links to the deployed ones, so a rebuild
+//! after a small edit touches only what changed instead of making thousands
+//! of folders and links again. Nothing in it is trusted: every file of the
+//! new site is checked against the deployed one or written, and whatever
+//! the new site does not have is removed before the swap.
+
+use super::{io, OutputError};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What a reused folder held when the build took it: site-relative paths
+/// (with `/`) of its files (anything that is not a folder) and folders.
+#[derive(Debug, Default)]
+pub(super) struct Listing {
+    pub(super) files: HashSet<String>,
+    pub(super) folders: HashSet<String>,
+}
+
+/// The leftover folders beside the output, most useful first: the sites set
+/// aside by earlier builds (newest first), then staging folders of killed builds.
+pub(super) fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let (old, new) = (format!(".{name}.vigie-old-"), format!(".{name}.vigie-new-"));
+    let mut found: Vec<(bool, std::time::SystemTime, PathBuf)> = std::fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let is_old = file_name.starts_with(&old);
+            let meta = std::fs::symlink_metadata(entry.path()).ok()?;
+            ((is_old || file_name.starts_with(&new)) && meta.is_dir())
+                .then(|| (!is_old, meta.modified().unwrap_or(std::time::UNIX_EPOCH), entry.path()))
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    found.into_iter().map(|(_, _, path)| path).collect()
+}
+
+/// Lists everything under `folder`, on a thread of its own (the build goes
+/// on meanwhile); an error if any part of it cannot be read, since what is
+/// not listed could not be removed.
+pub(super) fn list_in_background(folder: PathBuf) -> std::thread::JoinHandle<std::io::Result<Listing>> {
+    std::thread::spawn(move || {
+        let mut listing = Listing::default();
+        for entry in walkdir::WalkDir::new(&folder).min_depth(1) {
+            let entry = entry?;
+            let Some(rel) = entry.path().strip_prefix(&folder).ok().and_then(Path::to_str) else { continue };
+            let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+            if entry.file_type().is_dir() {
+                listing.folders.insert(rel);
+            } else {
+                listing.files.insert(rel);
+            }
+        }
+        Ok(listing)
+    })
+}
+
+impl Listing {
+    /// Removes from `staging` what it held when it was taken and the new
+    /// site does not have: the files not in `kept` (the marker aside,
+    /// written afterwards), then the folders no kept file is in, deepest first.
+    pub(super) fn remove_unused(&self, staging: &Path, kept: &HashSet<String>) -> Result<(), OutputError> {
+        let needed: HashSet<&str> = kept.iter().flat_map(|rel| ancestors(rel)).collect();
+        // A file of the folder may have become a folder of the new site.
+        let unused_files = self
+            .files
+            .iter()
+            .filter(|rel| !kept.contains(*rel) && !needed.contains(rel.as_str()) && *rel != super::MARKER);
+        for rel in unused_files {
+            let path = staging.join(rel);
+            match std::fs::remove_file(&path) {
+                Err(e) if !gone(&e) => return Err(io("removing a file the new site no longer has", &path)(e)),
+                _ => {}
+            }
+        }
+        let mut unused: Vec<&String> =
+            self.folders.iter().filter(|rel| !needed.contains(rel.as_str()) && !kept.contains(*rel)).collect();
+        unused.sort_by_key(|rel| std::cmp::Reverse(rel.matches('/').count()));
+        for rel in unused {
+            let path = staging.join(rel);
+            match std::fs::remove_dir(&path).or_else(|_| std::fs::remove_dir_all(&path)) {
+                Err(e) if !gone(&e) => return Err(io("removing a folder the new site no longer has", &path)(e)),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a removal failed because the path is already gone (or one of its
+/// folders was replaced by a file of the new site).
+fn gone(error: &std::io::Error) -> bool {
+    matches!(error.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory)
+}
+
+/// The folders `rel` is in, innermost first (`a/b/c.html` → `a/b`, `a`).
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    let mut rest = rel;
+    std::iter::from_fn(move || {
+        let cut = rest.rfind('/')?;
+        rest = &rest[..cut];
+        Some(rest)
+    })
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// The folders `rel` is in, for the sink's tests.
+    pub(in crate::output) fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
+        ancestors(rel)
+    }
+
+    #[test]
+    fn ancestors_are_the_folders_a_path_is_in() {
+        assert_eq!(ancestors("a/b/c.html").collect::<Vec<_>>(), ["a/b", "a"]);
+        assert_eq!(ancestors("index.html").count(), 0);
+    }
+
+    #[test]
+    fn sites_set_aside_come_before_staging_folders_newest_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, age) in [(".public.vigie-new-a", 1), (".public.vigie-old-b", 30), (".public.vigie-old-c", 10)] {
+            let path = dir.path().join(name);
+            std::fs::create_dir(&path).expect("mkdir");
+            let when = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+            std::fs::File::open(&path).and_then(|f| f.set_modified(when)).expect("set the time");
+        }
+        std::fs::create_dir(dir.path().join(".other.vigie-old-d")).expect("mkdir");
+        std::fs::write(dir.path().join(".public.vigie-old-file"), "").expect("write");
+        let names: Vec<_> = leftovers(dir.path(), "public")
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [".public.vigie-old-c", ".public.vigie-old-b", ".public.vigie-new-a"]);
+    }
+}
