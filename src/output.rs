@@ -292,9 +292,9 @@ impl DiskSink {
     }
 
     /// Writes the marker (with `fingerprint`) and swaps the new site in.
-    /// The previous site is moved aside, beside the output, and removed by
-    /// the next build while it renders (removing thousands of files is slow
-    /// on a real disk, and nobody needs to wait for it).
+    /// The previous site is moved aside, beside the output, where the next
+    /// build stages its new site (making and removing thousands of folders
+    /// and files is slow on a real disk, and nobody needs to wait for it).
     pub(crate) fn finish(mut self, fingerprint: &str) -> Result<WriteStats, OutputError> {
         if let Some(cleanup) = self.cleanup.take() {
             let _ = cleanup.join();
@@ -505,7 +505,7 @@ fn swap_in(staging: &Path, output: &Path) -> Result<(), OutputError> {
         return Ok(());
     }
     // `staging` now holds the previous site. Ours (marker or empty): set it
-    // aside for the next build to remove. Anything else (put there after the
+    // aside for the next build to stage its site in. Anything else (put there after the
     // build checked the output): swapped back, and the build refused.
     if !is_vigies(staging) {
         if exchange(staging, output).is_err() {
