@@ -19,9 +19,11 @@ pub(super) struct Listing {
     pub(super) folders: HashSet<String>,
 }
 
-/// The leftover folders beside the output, most useful first: the sites set
-/// aside by earlier builds (newest first), then staging folders of killed builds.
-pub(super) fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+/// The leftover folders beside the output that `owner` (a user id) owns,
+/// most useful first: the sites set aside by earlier builds (newest first),
+/// then staging folders of killed builds. Another user's (a build run with
+/// `sudo`) are left alone: this build could neither reuse nor remove them.
+pub(super) fn leftovers(parent: &Path, name: &str, owner: u32) -> Vec<PathBuf> {
     let (old, new) = (format!(".{name}.vigie-old-"), format!(".{name}.vigie-new-"));
     let mut found: Vec<(bool, std::time::SystemTime, PathBuf)> = std::fs::read_dir(parent)
         .into_iter()
@@ -31,7 +33,8 @@ pub(super) fn leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
             let file_name = entry.file_name().to_string_lossy().into_owned();
             let is_old = file_name.starts_with(&old);
             let meta = std::fs::symlink_metadata(entry.path()).ok()?;
-            ((is_old || file_name.starts_with(&new)) && meta.is_dir())
+            let ours = std::os::unix::fs::MetadataExt::uid(&meta) == owner;
+            ((is_old || file_name.starts_with(&new)) && meta.is_dir() && ours)
                 .then(|| (!is_old, meta.modified().unwrap_or(std::time::UNIX_EPOCH), entry.path()))
         })
         .collect();
@@ -47,7 +50,11 @@ pub(super) fn list_in_background(folder: PathBuf) -> std::thread::JoinHandle<std
         let mut listing = Listing::default();
         for entry in walkdir::WalkDir::new(&folder).min_depth(1) {
             let entry = entry?;
-            let Some(rel) = entry.path().strip_prefix(&folder).ok().and_then(Path::to_str) else { continue };
+            // A name that is not UTF-8 is no name of a site: the folder is emptied instead.
+            let Some(rel) = entry.path().strip_prefix(&folder).ok().and_then(Path::to_str) else {
+                let what = format!("{}: a name that is not UTF-8", entry.path().display());
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, what));
+            };
             let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
             if entry.file_type().is_dir() {
                 listing.folders.insert(rel);
@@ -98,7 +105,7 @@ fn gone(error: &std::io::Error) -> bool {
 }
 
 /// The folders `rel` is in, innermost first (`a/b/c.html` → `a/b`, `a`).
-fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+pub(super) fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
     let mut rest = rel;
     std::iter::from_fn(move || {
         let cut = rest.rfind('/')?;
@@ -108,13 +115,8 @@ fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use super::*;
-
-    /// The folders `rel` is in, for the sink's tests.
-    pub(in crate::output) fn folders_of(rel: &str) -> impl Iterator<Item = &str> {
-        ancestors(rel)
-    }
 
     #[test]
     fn ancestors_are_the_folders_a_path_is_in() {
@@ -133,7 +135,9 @@ pub(super) mod tests {
         }
         std::fs::create_dir(dir.path().join(".other.vigie-old-d")).expect("mkdir");
         std::fs::write(dir.path().join(".public.vigie-old-file"), "").expect("write");
-        let names: Vec<_> = leftovers(dir.path(), "public")
+        let me = rustix::process::geteuid().as_raw();
+        assert!(leftovers(dir.path(), "public", me + 1).is_empty(), "another user's are left alone");
+        let names: Vec<_> = leftovers(dir.path(), "public", me)
             .iter()
             .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
             .collect();
