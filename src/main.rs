@@ -88,6 +88,7 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
         for (step, took) in &report.timings {
             eprintln!("  {step:<14} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
+        eprintln!("  {} files not rendered again: the last build's memo says they are the same", report.not_rendered);
     }
     eprintln!(
         "Built {} pages, {} feeds, {} calendars, {} status API files, {} badges from {} incidents in {} ms → {} ({} files written, {} unchanged)",

@@ -17,6 +17,7 @@ mod swap;
 
 pub(crate) use disk::DiskSink;
 pub use disk::WriteStats;
+pub(crate) use swap::site_name;
 
 /// File that marks an output folder as created by vigie.
 pub(crate) const MARKER: &str = ".vigie-output";

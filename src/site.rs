@@ -15,7 +15,9 @@ use crate::render::engine::Templates;
 use crate::render::jobs::RenderError;
 use crate::render::jobs::{Executor, ReuseHook};
 use crate::render::urls::Urls;
-use crate::render::{aliases, api, badges, calendars, feeds, pages, sitemap, Constants, KeptModel, Renderer};
+use crate::render::{
+    aliases, api, badges, calendars, feeds, memo_file, pages, sitemap, Constants, KeptModel, Renderer,
+};
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -99,6 +101,9 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Files written and files kept as they were.
     pub written: WriteStats,
+    /// Of the files kept, those not even rendered: the memo of the build
+    /// that made the output said they would be the same.
+    pub not_rendered: usize,
     /// Nothing changed since the last build: nothing was rendered or written.
     pub unchanged: bool,
     /// When the output will next change by itself (a rebuild is due then).
@@ -326,20 +331,38 @@ impl Sink for TrackingSink<'_> {
     }
 }
 
-/// A fingerprint of everything a build depends on: the version of vigie and
-/// its built-in theme, the options, and the path, size and modification time of every source
-/// file. Two builds with the same fingerprint give the same output.
-pub(crate) fn fingerprint(options: &BuildOptions) -> String {
+/// What a build depends on, as hashes kept on disk (in the output's marker,
+/// and with the render memo kept beside it).
+pub(crate) struct Fingerprint {
+    /// Everything: the version of vigie (and the program's file) and its
+    /// built-in theme, the options, the build time, and the path, size and
+    /// modification time of every source file. Two builds with the same
+    /// fingerprint give the same output.
+    pub output: String,
+    /// All of that but the content and the build time: what every page of
+    /// a build is made of besides its render job's data (the configuration,
+    /// the theme, the templates). A render memo is valid for the same constants only.
+    pub constants: u64,
+}
+
+/// The [`Fingerprint`] of a build with `options`.
+pub(crate) fn fingerprint(options: &BuildOptions) -> Fingerprint {
     use std::hash::{Hash, Hasher};
     // XXH3 gives the same hash with every Rust version: the fingerprint is kept on disk.
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts, options.now.timestamp()).hash(&mut hasher);
+    let mut constants = xxhash_rust::xxh3::Xxh3Default::new();
+    (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts).hash(&mut constants);
+    // The program itself: another build of the same version may render otherwise.
+    let program = std::env::current_exe().and_then(std::fs::metadata).ok();
+    program.map(|m| (m.len(), m.modified().ok())).hash(&mut constants);
     // The theme built into this binary, which sites without a themes/ folder use.
-    crate::theme::EMBEDDED_DEFAULT_THEME.hash(&mut hasher);
+    crate::theme::EMBEDDED_DEFAULT_THEME.hash(&mut constants);
+    let mut content = xxhash_rust::xxh3::Xxh3Default::new();
+    options.now.timestamp().hash(&mut content);
     for name in ["site.toml", "content", "themes", "templates", "static"] {
+        let hasher = if name == "content" { &mut content } else { &mut constants };
         let path = options.root.join(name);
         if std::fs::symlink_metadata(&path).is_err() {
-            (name, "absent").hash(&mut hasher);
+            (name, "absent").hash(hasher);
             continue;
         }
         let entries: Vec<_> = walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter().collect();
@@ -351,18 +374,20 @@ pub(crate) fn fingerprint(options: &BuildOptions) -> String {
         for (entry, meta) in entries.iter().zip(metadata) {
             match entry {
                 Ok(entry) => {
-                    entry.path().hash(&mut hasher);
+                    entry.path().hash(hasher);
                     if let Some((len, modified)) = meta {
-                        len.hash(&mut hasher);
-                        modified.hash(&mut hasher);
+                        len.hash(hasher);
+                        modified.hash(hasher);
                     }
                 }
                 // An unreadable entry: never match a recorded fingerprint.
-                Err(e) => format!("{e}{:?}", std::time::SystemTime::now()).hash(&mut hasher),
+                Err(e) => format!("{e}{:?}", std::time::SystemTime::now()).hash(hasher),
             }
         }
     }
-    format!("{:016x}", hasher.finish())
+    let constants = constants.finish();
+    constants.hash(&mut content);
+    Fingerprint { output: format!("{:016x}", content.finish()), constants }
 }
 
 /// Copies the theme's and the site's static files, except where a rendered
@@ -394,19 +419,26 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
     check_destination(&options.root, output_dir)?;
     let mut timings = Vec::new();
     let fingerprint = timed(&mut timings, "fingerprint", || fingerprint(&options));
-    if recorded_fingerprint(output_dir).as_deref() == Some(fingerprint.as_str()) {
+    if recorded_fingerprint(output_dir).as_deref() == Some(fingerprint.output.as_str()) {
         return Ok(BuildReport { unchanged: true, timings, ..BuildReport::default() });
     }
     let mut site = Site::load(options)?;
+    let mut templates = site.compile_templates()?;
+    let mut memo = timed(&mut site.timings, "memo", || memo_file::load(output_dir, fingerprint.constants));
     let sink = DiskSink::begin(output_dir)?;
-    let rendered = match site.render_into(&sink) {
+    let hook = memo_file::KeptOnDisk { memo: &memo, sink: &sink };
+    let rendered = match site.render_with(&sink, &mut templates, Some(&hook)) {
         Ok(rendered) => rendered,
         Err(e) => {
             sink.abort();
             return Err(e);
         }
     };
-    let written = timed(&mut site.timings, "write", || sink.finish(&fingerprint))?;
+    let written = timed(&mut site.timings, "write", || sink.finish(&fingerprint.output))?;
+    let not_rendered = memo.reused();
+    memo.commit();
+    // Without it, the next build renders every file: slower, the same site.
+    let _ = timed(&mut site.timings, "save_memo", || memo_file::save(output_dir, &fingerprint, &memo));
     timings.extend(site.timings);
     Ok(BuildReport {
         pages: rendered.pages,
@@ -418,6 +450,7 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
         warnings: site.content.warnings,
         timings,
         written,
+        not_rendered,
         unchanged: false,
         next_change: rendered.next_change,
     })

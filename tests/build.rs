@@ -359,18 +359,79 @@ fn rebuilds_in_the_site_before_last_leave_exactly_a_cold_builds_output() {
         assert_eq!(run.code, Some(0), "{step}: {}", run.stderr);
         let cold = site.outside().join("cold");
         let _ = std::fs::remove_dir_all(&cold);
-        let run = site.run(["build", "--output", cold.to_str().expect("utf-8 path")]);
-        assert_eq!(run.code, Some(0), "{step}, cold: {}", run.stderr);
-        let (rebuilt, made) = (site.output(), common::tree(&cold));
-        let differ: Vec<_> = rebuilt.keys().chain(made.keys()).filter(|p| rebuilt.get(*p) != made.get(*p)).collect();
-        assert!(differ.is_empty(), "{step}: files that differ from a cold build: {differ:?}");
-        assert_eq!(folders(&site.public()), folders(&cold), "{step}: folders");
+        assert_same_as_a_cold_build(&site, step);
     }
     let aside: Vec<_> = std::fs::read_dir(site.root())
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public.vigie-"))
+        .filter(|n| n.starts_with(".public.vigie-old-") || n.starts_with(".public.vigie-new-"))
         .collect();
     assert_eq!(aside.len(), 1, "one site set aside beside public/: {aside:?}");
+}
+
+/// Fails unless `public/` is, file for file and folder for folder, what a
+/// cold build of the same sources at the same time makes.
+#[track_caller]
+fn assert_same_as_a_cold_build(site: &FixtureSite, step: &str) {
+    let cold = site.outside().join("cold");
+    let _ = std::fs::remove_dir_all(&cold);
+    let run = site.run(["build", "--output", cold.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, Some(0), "{step}, cold: {}", run.stderr);
+    let (rebuilt, made) = (site.output(), common::tree(&cold));
+    let differ: Vec<_> = rebuilt.keys().chain(made.keys()).filter(|p| rebuilt.get(*p) != made.get(*p)).collect();
+    assert!(differ.is_empty(), "{step}: files that differ from a cold build: {differ:?}");
+    assert_eq!(folders(&site.public()), folders(&cold), "{step}: folders");
+}
+
+/// `vigie --verbose build`, and how many files it did not render again.
+#[track_caller]
+fn build_counting_files_not_rendered(site: &FixtureSite) -> usize {
+    let run = site.run(["--verbose", "build"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let line = run.stderr.lines().find(|l| l.contains("files not rendered again")).unwrap_or_else(|| {
+        panic!("no count of the files not rendered again:\n{}", run.stderr);
+    });
+    line.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("not a count: {line}"))
+}
+
+/// The memo of the build that made `public/`, kept beside it, spares the
+/// next build the pages whose data did not change; whatever may have
+/// changed otherwise (the configuration, the build time, a deployed file
+/// edited by hand, a memo damaged or gone) never shows an old page.
+#[test]
+fn a_rebuild_renders_only_what_changed_and_still_makes_a_cold_builds_site() {
+    let site = FixtureSite::copy("basic");
+    let post = "content/2016/panne-messagerie.md";
+    let original = site.source(post);
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "no memo yet: everything is rendered");
+    let pages = site.output().len();
+
+    site.write(post, original.replace("Un disque défaillant.", "Un disque défectueux, remplacé."));
+    let spared = build_counting_files_not_rendered(&site);
+    assert!(spared > pages / 2 && spared < pages, "an edited body re-renders its pages only: {spared} of {pages}");
+    assert_same_as_a_cold_build(&site, "a body edited");
+
+    site.set_time(common::NOW.parse::<i64>().expect("NOW") + 3 * 86_400);
+    site.write(post, &original);
+    build_counting_files_not_rendered(&site);
+    assert_same_as_a_cold_build(&site, "three days later");
+
+    let config = site.source("site.toml");
+    site.write("site.toml", config.replace("Incidents & <tests>", "Incidents (renamed)"));
+    site.write(post, original.replace("Un disque défaillant.", "Un autre disque."));
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "another configuration: the memo is not used");
+    assert_same_as_a_cold_build(&site, "the title changed");
+
+    let deployed = site.read("index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(site.public().join("index.html"), format!("{deployed}<!-- edited by hand -->")).expect("edit");
+    site.write(post, &original);
+    build_counting_files_not_rendered(&site);
+    assert_same_as_a_cold_build(&site, "a deployed page edited by hand");
+
+    std::fs::write(site.root().join(".public.vigie-memo"), b"\x01\x02 not a memo").expect("damage");
+    site.write(post, original.replace("Un disque défaillant.", "Encore un disque."));
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "a damaged memo is not used");
+    assert_same_as_a_cold_build(&site, "a damaged memo");
 }

@@ -15,6 +15,8 @@ pub(crate) struct DiskSink {
     output: PathBuf,
     staging: PathBuf,
     previous: Option<PathBuf>,
+    /// When the previous output's marker was written: the end of the build that made it.
+    previous_marked: Option<std::time::SystemTime>,
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     written: std::sync::atomic::AtomicUsize,
     kept: std::sync::atomic::AtomicUsize,
@@ -68,11 +70,14 @@ impl DiskSink {
             }
         });
         let cleanup = remove_in_background(leftovers);
-        let previous = output.join(MARKER).is_file().then(|| output.clone());
+        let marker = std::fs::symlink_metadata(output.join(MARKER)).ok().filter(std::fs::Metadata::is_file);
+        let previous = marker.is_some().then(|| output.clone());
+        let previous_marked = marker.and_then(|meta| meta.modified().ok());
         Ok(DiskSink {
             output,
             staging,
             previous,
+            previous_marked,
             made: std::sync::Mutex::new(std::collections::HashSet::new()),
             written: 0.into(),
             kept: 0.into(),
@@ -256,27 +261,9 @@ impl DiskSink {
     /// has it already, hard-linked when the deployed site has it, else written.
     fn put_file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         use std::sync::atomic::Ordering::Relaxed;
-        let path = self.staging.join(rel);
-        let listing = self.listing()?;
-        if let (Some(reused), Some(listing)) = (&self.reused, listing) {
-            reused.paths_put.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
-            if listing.folders.contains(rel) {
-                // A folder where the new site has a file.
-                std::fs::remove_dir_all(&path).map_err(io("replacing a folder", &path))?;
-            }
-        }
-        if let Some(parent) = path.parent() {
-            self.make_folders(parent)?;
-        }
+        let path = self.make_room(rel)?;
         if let Some(old) = self.unchanged(rel, &bytes) {
-            // A reused staging folder mostly holds hard links to the previous output already.
-            if listing.is_some() && same_file(&old, &path) {
-                self.kept.fetch_add(1, Relaxed);
-                return Ok(());
-            }
-            let _ = std::fs::remove_file(&path);
-            if std::fs::hard_link(&old, &path).is_ok() {
-                self.kept.fetch_add(1, Relaxed);
+            if self.link(&old, &path) {
                 return Ok(());
             }
         }
@@ -293,6 +280,49 @@ impl DiskSink {
         std::io::Write::write_all(&mut file, &bytes).map_err(io("writing a file", &path))?;
         self.written.fetch_add(1, Relaxed);
         Ok(())
+    }
+
+    /// Keeps the previous output's file `rel` in the new site as it is,
+    /// without its bytes to compare: a render memo says the page would be
+    /// the same. Only a file not changed since the build that made the
+    /// output (no later than its marker) is kept; whether it was.
+    pub(crate) fn keep(&self, rel: &str) -> bool {
+        let (Some(previous), Some(marked)) = (&self.previous, self.previous_marked) else { return false };
+        let old = previous.join(rel);
+        let as_built = std::fs::symlink_metadata(&old)
+            .is_ok_and(|meta| meta.is_file() && meta.modified().is_ok_and(|modified| modified <= marked));
+        // Where anything fails, the page is rendered and put, which reports it.
+        as_built && self.make_room(rel).is_ok_and(|path| self.link(&old, &path))
+    }
+
+    /// Makes room for the file `rel` in the staging folder (its folders;
+    /// no folder of a reused one in its place) and records it as put; its path.
+    fn make_room(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = self.staging.join(rel);
+        if let (Some(reused), Some(listing)) = (&self.reused, self.listing()?) {
+            reused.paths_put.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+            if listing.folders.contains(rel) {
+                // A folder where the new site has a file.
+                std::fs::remove_dir_all(&path).map_err(io("replacing a folder", &path))?;
+            }
+        }
+        if let Some(parent) = path.parent() {
+            self.make_folders(parent)?;
+        }
+        Ok(path)
+    }
+
+    /// Puts the previous output's file `old` at `path` as a hard link (a
+    /// reused staging folder mostly holds one already); whether it could.
+    fn link(&self, old: &Path, path: &Path) -> bool {
+        let linked = (self.reused.is_some() && same_file(old, path)) || {
+            let _ = std::fs::remove_file(path);
+            std::fs::hard_link(old, path).is_ok()
+        };
+        if linked {
+            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        linked
     }
 }
 

@@ -31,7 +31,7 @@ fn not_vigies(output: &Path) -> OutputError {
 }
 
 /// The output folder's name, which the folders vigie makes beside it carry.
-pub(super) fn site_name(output: &Path) -> String {
+pub(crate) fn site_name(output: &Path) -> String {
     output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
 }
 

@@ -16,6 +16,8 @@ pub(crate) mod engine;
 pub(crate) mod feeds;
 pub(crate) mod format;
 pub(crate) mod jobs;
+pub(crate) mod memo;
+pub(crate) mod memo_file;
 pub(crate) mod pages;
 pub(crate) mod sitemap;
 pub mod urls;

@@ -1,9 +1,11 @@
-//! `vigie serve`'s memory of what it rendered: each file's key (the hash of
-//! the data it was made of, from its render job) and the fragments shared by
-//! pages, so that after an edit only the files whose data changed are
-//! rendered again (the edited incident's page, its neighbours, the lists
-//! that show it) and every other file of the served site is kept. It is the
-//! [`ReuseHook`] serve hands to the render stage.
+//! Stage 4 (render): the memory of what the last good build rendered: each
+//! file's key (the hash of the data it was made of, from its render job) and
+//! the fragments shared by pages, so that after an edit only the files whose
+//! data changed are rendered again (the edited incident's page, its
+//! neighbours, the lists that show it) and every other file is kept. It is
+//! the [`ReuseHook`] `vigie serve` hands to the render stage, and the one
+//! `vigie build` hands it when the memo of the build that made the output
+//! was kept beside it ([`super::memo_file`]).
 //!
 //! The records live from build to build: a build marks what it renders or
 //! reuses with its number, so that an edit costs a lookup per page, with no
@@ -13,6 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::render::jobs::{key_of, Fragment, ReuseHook};
 use crate::render::KeptModel;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -35,7 +38,9 @@ struct PageRecord {
     pending: u64,
     /// The last build that made it.
     seen: u64,
-    /// The kind of job that makes it.
+    /// The kind of job that makes it (empty for a record read from disk
+    /// until a build lists its file: only the kinds a build carries are
+    /// compared, and a build started from disk carries none).
     kind: &'static str,
 }
 
@@ -51,8 +56,8 @@ type Shards<K, V> = [Mutex<FxHashMap<K, V>>; SHARDS];
 /// Page keys and rendered fragments of the last good build and of the build under way.
 pub(crate) struct RenderMemo {
     pages: Shards<String, PageRecord>,
-    /// Fragments by kind and input key.
-    fragments: Shards<(&'static str, u64), FragmentRecord>,
+    /// Fragments by [`fragment_name`].
+    fragments: Shards<u64, FragmentRecord>,
     /// The number of the build under way.
     build: u64,
     /// Whether a good build was committed.
@@ -79,6 +84,19 @@ impl Default for RenderMemo {
             carried: Mutex::new(Vec::new()),
         }
     }
+}
+
+/// What a fragment is known by: its kind and its key, as one key.
+fn fragment_name(kind: &str, key: u64) -> u64 {
+    key_of((kind, key))
+}
+
+/// What a good build's memo holds, in the form kept on disk between builds:
+/// each file's key, and each fragment by name with its HTML and hash.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct SavedMemo {
+    pages: Vec<(String, u64)>,
+    fragments: Vec<(u64, u64, Arc<str>)>,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -186,6 +204,37 @@ impl RenderMemo {
         self.next_build();
     }
 
+    /// What the last good build left (call after [`RenderMemo::commit`]).
+    pub(crate) fn saved(&self) -> SavedMemo {
+        let mut saved = SavedMemo::default();
+        for shard in &self.pages {
+            let pages = locked(shard);
+            saved.pages.extend(pages.iter().filter_map(|(file, r)| Some((file.clone(), r.committed?))));
+        }
+        for shard in &self.fragments {
+            let fragments = locked(shard);
+            saved.fragments.extend(fragments.iter().map(|(name, r)| (*name, r.hash, r.html.clone())));
+        }
+        // In file order: two builds of the same site leave the same bytes.
+        saved.pages.sort_unstable();
+        saved.fragments.sort_unstable_by_key(|(name, _, _)| *name);
+        saved
+    }
+
+    /// A memo whose last good build is the one `saved` was taken from.
+    pub(crate) fn from_saved(saved: SavedMemo) -> RenderMemo {
+        let mut memo = RenderMemo { committed: true, ..RenderMemo::default() };
+        for (file, key) in saved.pages {
+            let record = PageRecord { committed: Some(key), pending: key, seen: 0, kind: "" };
+            memo.pages[shard(&file)].get_mut().unwrap_or_else(|e| e.into_inner()).insert(file, record);
+        }
+        for (name, hash, html) in saved.fragments {
+            let record = FragmentRecord { html, hash, seen: 0 };
+            memo.fragments[name as usize % SHARDS].get_mut().unwrap_or_else(|e| e.into_inner()).insert(name, record);
+        }
+        memo
+    }
+
     fn next_build(&mut self) {
         self.build += 1;
         self.carried.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
@@ -212,8 +261,8 @@ impl ReuseHook for RenderMemo {
         key: u64,
         make: &mut dyn FnMut() -> Result<Arc<str>, Diagnostic>,
     ) -> Result<Fragment, Diagnostic> {
-        let name = (kind, key);
-        let shard = &self.fragments[key as usize % SHARDS];
+        let name = fragment_name(kind, key);
+        let shard = &self.fragments[name as usize % SHARDS];
         if let Some(record) = locked(shard).get_mut(&name) {
             record.seen = self.build;
             return Ok(Fragment { html: record.html.clone(), hash: record.hash });
@@ -277,6 +326,29 @@ mod tests {
         assert_eq!(kept.as_deref().ok(), Some("<p>1</p>"));
         assert_eq!(html(&memo, "card", 8, "<p>2</p>"), "<p>2</p>");
         assert_eq!(html(&memo, "entry", 7, "<p>3</p>"), "<p>3</p>", "by kind");
+    }
+
+    #[test]
+    fn a_memo_saved_and_read_back_reuses_what_the_saved_one_would() {
+        let mut memo = RenderMemo::default();
+        memo.reuse("page", "a.html", 1);
+        memo.reuse("page", "b.html", 2);
+        html(&memo, "card", 7, "<p>7</p>");
+        memo.commit();
+        let saved = memo.saved();
+        assert_eq!(saved.pages.len(), 2);
+        let mut again = RenderMemo::from_saved(saved);
+        assert!(again.has_previous());
+        assert!(again.reuse("page", "a.html", 1), "same key");
+        assert!(!again.reuse("page", "b.html", 3), "another key");
+        assert!(!again.has_produced("c.html"));
+        let kept = again.fragment("card", 7, &mut || panic!("must be reused")).map(|f| f.html);
+        assert_eq!(kept.as_deref().ok(), Some("<p>7</p>"));
+        assert_eq!(html(&again, "entry", 7, "<p>e</p>"), "<p>e</p>", "by kind");
+        again.commit();
+        assert!(again.reuse("page", "b.html", 3), "the new key is committed");
+        let file_order = |m: &RenderMemo| m.saved().pages.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>();
+        assert_eq!(file_order(&again), ["a.html", "b.html"], "in file order, what the last build made");
     }
 
     #[test]

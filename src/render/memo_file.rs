@@ -1,0 +1,106 @@
+//! Stage 4 (render), from one `vigie build` to the next: the render memo of
+//! the build that made an output, kept beside it (`.NAME.vigie-memo`, out
+//! of the folder that is deployed), so that the next build renders only the
+//! files whose data changed and keeps the others as they are on disk.
+//!
+//! A memo is used only by a build with the same constants (the same
+//! program, configuration, theme and options: [`Fingerprint::constants`])
+//! and only for the output it describes: the one whose marker records the
+//! fingerprint the memo was saved with. Anything else (no memo, another
+//! version's, a memo left by a build whose site was replaced since) is
+//! ignored, and every file rendered. A file it says is unchanged is kept
+//! only when the output still has it as the build made it
+//! ([`DiskSink::keep`]); otherwise it is rendered too.
+
+use super::jobs::{Fragment, ReuseHook};
+use super::memo::{RenderMemo, SavedMemo};
+use super::KeptModel;
+use crate::diagnostics::Diagnostic;
+use crate::output::{recorded_fingerprint, site_name, DiskSink};
+use crate::site::Fingerprint;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The layout of the file; another one is ignored.
+const FORMAT: u32 = 1;
+
+/// What a memo file says about itself.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Header {
+    format: u32,
+    /// [`Fingerprint::constants`] of the build that saved it.
+    constants: u64,
+    /// [`Fingerprint::output`] of that build: the one in its output's marker.
+    output: String,
+}
+
+/// Where the memo of `output` is kept: beside it, under a name of vigie's.
+pub(crate) fn memo_path(output: &Path) -> PathBuf {
+    output.with_file_name(format!(".{}.vigie-memo", site_name(output)))
+}
+
+/// The memo of the build that made `output`, when it was kept and a build
+/// of these `constants` may use it; else an empty one (everything is rendered).
+pub(crate) fn load(output: &Path, constants: u64) -> RenderMemo {
+    let read = || -> Option<RenderMemo> {
+        let recorded = recorded_fingerprint(output)?;
+        let bytes = std::fs::read(memo_path(output)).ok()?;
+        let (header, saved): (Header, SavedMemo) = postcard::from_bytes(&bytes).ok()?;
+        let expected = Header { format: FORMAT, constants, output: recorded };
+        (header == expected).then(|| RenderMemo::from_saved(saved))
+    };
+    read().unwrap_or_default()
+}
+
+/// Keeps `memo` (committed after the build of `fingerprint` was swapped in)
+/// beside `output`, replacing the previous one at once.
+pub(crate) fn save(output: &Path, fingerprint: &Fingerprint, memo: &RenderMemo) -> std::io::Result<()> {
+    let header = Header { format: FORMAT, constants: fingerprint.constants, output: fingerprint.output.clone() };
+    let bytes = postcard::to_stdvec(&(header, memo.saved())).map_err(std::io::Error::other)?;
+    let path = memo_path(output);
+    let parent = path.parent().unwrap_or(Path::new("/"));
+    let prefix = path.file_name().map_or_else(String::new, |n| format!("{}-", n.to_string_lossy()));
+    let mut file = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent)?;
+    std::io::Write::write_all(&mut file, &bytes)?;
+    file.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The reuse hook of `vigie build`: the memo read from disk says which files
+/// are unchanged, and the sink keeps those from the previous output.
+pub(crate) struct KeptOnDisk<'a> {
+    /// What the last build rendered, and what this one renders.
+    pub memo: &'a RenderMemo,
+    /// Where the new site is staged.
+    pub sink: &'a DiskSink,
+}
+
+impl ReuseHook for KeptOnDisk<'_> {
+    fn unchanged(&self, kind: &'static str, file: &str, key: u64) -> bool {
+        self.memo.reuse(kind, file, key) && self.sink.keep(file)
+    }
+
+    fn carry(&self, kind: &'static str) {
+        self.memo.carry(kind);
+    }
+
+    fn fragment(
+        &self,
+        kind: &'static str,
+        key: u64,
+        make: &mut dyn FnMut() -> Result<Arc<str>, Diagnostic>,
+    ) -> Result<Fragment, Diagnostic> {
+        self.memo.fragment(kind, key, make)
+    }
+
+    fn produced(&self, file: &str) -> bool {
+        self.memo.has_produced(file)
+    }
+
+    fn kept_model(&self) -> Option<KeptModel> {
+        None
+    }
+
+    fn keep_model(&self, _model: KeptModel, _patched: bool) {}
+}
