@@ -6,6 +6,7 @@
 
 use crate::archive::Archive;
 use crate::config::SiteConfig;
+use crate::content::parse_cache::load_content_cached;
 use crate::content::{load_content, Content};
 use crate::diagnostics::{Diagnostic, Diagnostics, Error};
 use crate::output::{
@@ -422,9 +423,11 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
     if recorded_fingerprint(output_dir).as_deref() == Some(fingerprint.output.as_str()) {
         return Ok(BuildReport { unchanged: true, timings, ..BuildReport::default() });
     }
-    let mut site = Site::load(options)?;
+    let (mut memo, mut parses) = timed(&mut timings, "memo", || memo_file::load(output_dir, fingerprint.constants));
+    let mut site = Site::load_with(options, &mut |root, config, drafts| {
+        load_content_cached(root, config, drafts, &mut parses, None)
+    })?;
     let mut templates = site.compile_templates()?;
-    let mut memo = timed(&mut site.timings, "memo", || memo_file::load(output_dir, fingerprint.constants));
     let sink = DiskSink::begin(output_dir)?;
     let hook = memo_file::KeptOnDisk { memo: &memo, sink: &sink };
     let rendered = match site.render_with(&sink, &mut templates, Some(&hook)) {
@@ -438,7 +441,7 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
     let not_rendered = memo.reused();
     memo.commit();
     // Without it, the next build renders every file: slower, the same site.
-    let _ = timed(&mut site.timings, "save_memo", || memo_file::save(output_dir, &fingerprint, &memo));
+    let _ = timed(&mut site.timings, "save_memo", || memo_file::save(output_dir, &fingerprint, &memo, &parses));
     timings.extend(site.timings);
     Ok(BuildReport {
         pages: rendered.pages,

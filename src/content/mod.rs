@@ -8,6 +8,7 @@ pub(crate) mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub(crate) mod parse_cache;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};

@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What kind of event a post describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An unplanned outage or degradation.
@@ -32,7 +32,7 @@ impl Kind {
 }
 
 /// How badly an incident hit its services.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Degraded for some customers.
@@ -55,7 +55,7 @@ impl Severity {
 }
 
 /// The state announced by one timeline update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Incident: the cause is being looked for.
@@ -131,9 +131,10 @@ impl Status {
 }
 
 /// One entry of an incident's timeline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Update {
     /// When it was posted.
+    #[serde(with = "zoned")]
     pub at: DateTime<Tz>,
     /// The state it announced.
     pub status: Status,
@@ -204,7 +205,7 @@ pub enum Change {
 /// and renders it then ([`crate::content::body_html`]), so that a build of a
 /// large archive never holds every body at once (at 100 000 posts, the
 /// bodies' HTML would be half of its memory).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Body {
     /// Rendered when parsed (a post parsed from text in memory).
     Rendered(Arc<str>),
@@ -216,8 +217,9 @@ pub enum Body {
     },
 }
 
-/// One validated incident post.
-#[derive(Debug, Clone)]
+/// One validated incident post. It is kept on disk between builds as it
+/// is parsed (see [`crate::content::parse_cache`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Incident {
     /// The source file, relative to the site root.
     pub source: PathBuf,
@@ -226,8 +228,10 @@ pub struct Incident {
     /// URL segment, ASCII-folded from the title unless given.
     pub slug: String,
     /// Start of the event.
+    #[serde(with = "zoned")]
     pub start: DateTime<Tz>,
     /// End of the event; `None` while it lasts.
+    #[serde(with = "zoned::optional")]
     pub end: Option<DateTime<Tz>>,
     /// Keys of the affected services, as declared in site.toml, in file order.
     pub services: Vec<String>,
@@ -258,7 +262,7 @@ pub struct Incident {
 }
 
 /// An old address of a post (`aliases = ["/issues/2019-03-01-panne/"]`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Alias {
     /// The file that redirects, site-relative: `issues/2019-03-01-panne/index.html`, or `old.html` as given.
     pub file: String,
@@ -398,6 +402,52 @@ impl Incident {
 
 /// A post of the web service for unit tests: `n` names its file, slug and
 /// address; `updates` are times and statuses, without text; no body.
+/// A time in its zone as serde sees it: the instant (seconds and
+/// nanoseconds since 1970) and the zone's name, so that it reads back as
+/// the same time in the same zone.
+mod zoned {
+    use chrono::{DateTime, TimeZone};
+    use chrono_tz::Tz;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    type Parts = (i64, u32, String);
+
+    fn parts(at: &DateTime<Tz>) -> Parts {
+        (at.timestamp(), at.timestamp_subsec_nanos(), at.timezone().name().to_string())
+    }
+
+    fn time<E: Error>((seconds, nanoseconds, zone): Parts) -> Result<DateTime<Tz>, E> {
+        let zone: Tz = zone.parse().map_err(E::custom)?;
+        zone.timestamp_opt(seconds, nanoseconds).single().ok_or_else(|| E::custom("a time out of range"))
+    }
+
+    pub(super) fn serialize<S: Serializer>(at: &DateTime<Tz>, to: S) -> Result<S::Ok, S::Error> {
+        parts(at).serialize(to)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<DateTime<Tz>, D::Error> {
+        time(Parts::deserialize(from)?)
+    }
+
+    /// The same, for a time that may be missing.
+    pub(super) mod optional {
+        use super::*;
+
+        pub(in crate::content::model) fn serialize<S: Serializer>(
+            at: &Option<DateTime<Tz>>,
+            to: S,
+        ) -> Result<S::Ok, S::Error> {
+            at.as_ref().map(parts).serialize(to)
+        }
+
+        pub(in crate::content::model) fn deserialize<'de, D: Deserializer<'de>>(
+            from: D,
+        ) -> Result<Option<DateTime<Tz>>, D::Error> {
+            Option::<Parts>::deserialize(from)?.map(time).transpose()
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_post(
     n: usize,

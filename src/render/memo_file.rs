@@ -1,7 +1,9 @@
 //! Stage 4 (render), from one `vigie build` to the next: the render memo of
 //! the build that made an output, kept beside it (`.NAME.vigie-memo`, out
 //! of the folder that is deployed), so that the next build renders only the
-//! files whose data changed and keeps the others as they are on disk.
+//! files whose data changed and keeps the others as they are on disk. The
+//! posts that build parsed are kept with it ([`ParseCache`]): the next
+//! build parses again only the files whose size or modification time changed.
 //!
 //! A memo is used only by a build with the same constants (the same
 //! program, configuration, theme and options: [`Fingerprint::constants`])
@@ -15,6 +17,7 @@
 use super::jobs::{Fragment, ReuseHook};
 use super::memo::{RenderMemo, SavedMemo};
 use super::KeptModel;
+use crate::content::parse_cache::{ParseCache, SavedParses};
 use crate::diagnostics::Diagnostic;
 use crate::output::{recorded_fingerprint, site_name, DiskSink};
 use crate::site::Fingerprint;
@@ -40,24 +43,30 @@ pub(crate) fn memo_path(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{}.vigie-memo", site_name(output)))
 }
 
-/// The memo of the build that made `output`, when it was kept and a build
-/// of these `constants` may use it; else an empty one (everything is rendered).
-pub(crate) fn load(output: &Path, constants: u64) -> RenderMemo {
-    let read = || -> Option<RenderMemo> {
+/// What the build that made `output` kept, when it was kept and a build of
+/// these `constants` may use it: its render memo and its parses; else empty
+/// ones (everything is parsed and rendered).
+pub(crate) fn load(output: &Path, constants: u64) -> (RenderMemo, ParseCache) {
+    let read = || -> Option<(RenderMemo, ParseCache)> {
         let recorded = recorded_fingerprint(output)?;
         let bytes = std::fs::read(memo_path(output)).ok()?;
-        let (header, saved): (Header, SavedMemo) = postcard::from_bytes(&bytes).ok()?;
+        let (header, memo, parses): (Header, SavedMemo, SavedParses) = postcard::from_bytes(&bytes).ok()?;
         let expected = Header { format: FORMAT, constants, output: recorded };
-        (header == expected).then(|| RenderMemo::from_saved(saved))
+        (header == expected).then(|| (RenderMemo::from_saved(memo), ParseCache::from_saved(parses)))
     };
     read().unwrap_or_default()
 }
 
 /// Keeps `memo` (committed after the build of `fingerprint` was swapped in)
-/// beside `output`, replacing the previous one at once.
-pub(crate) fn save(output: &Path, fingerprint: &Fingerprint, memo: &RenderMemo) -> std::io::Result<()> {
+/// and `parses` beside `output`, replacing what was kept at once.
+pub(crate) fn save(
+    output: &Path,
+    fingerprint: &Fingerprint,
+    memo: &RenderMemo,
+    parses: &ParseCache,
+) -> std::io::Result<()> {
     let header = Header { format: FORMAT, constants: fingerprint.constants, output: fingerprint.output.clone() };
-    let bytes = postcard::to_stdvec(&(header, memo.saved())).map_err(std::io::Error::other)?;
+    let bytes = postcard::to_stdvec(&(header, memo.saved(), parses.saved())).map_err(std::io::Error::other)?;
     let path = memo_path(output);
     let parent = path.parent().unwrap_or(Path::new("/"));
     let prefix = path.file_name().map_or_else(String::new, |n| format!("{}-", n.to_string_lossy()));

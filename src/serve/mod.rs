@@ -9,16 +9,15 @@
 
 pub mod http;
 pub(crate) mod livereload;
-pub(crate) mod parse_cache;
 pub(crate) mod watch;
 
+use crate::content::parse_cache::{load_content_cached, ParseCache};
 use crate::diagnostics::{Diagnostic, Error};
 use crate::output::{MemorySink, Output};
 use crate::render::engine::Templates;
 use crate::render::memo::RenderMemo;
 use crate::site::{BuildOptions, Site};
 use livereload::Generation;
-use parse_cache::{load_content_cached, ParseCache};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

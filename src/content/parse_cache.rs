@@ -1,7 +1,9 @@
-//! `vigie serve`'s memory of what it parsed: each source file's parse with
-//! the size and modification time the file had, so that after an edit only
-//! the files that changed are parsed again. Built on the content stage's
-//! own steps (walk, parse a file, assemble).
+//! Stages 1–3 (load, parse, model), from one load to the next: what was
+//! parsed, each source file's parse with the size and modification time
+//! the file had, so that only the files that changed are parsed again.
+//! `vigie serve` keeps it in memory; `vigie build` keeps its posts beside
+//! the output with the render memo ([`crate::render::memo_file`]). Built on
+//! the content stage's own steps (walk, parse a file, assemble).
 
 use crate::config::SiteConfig;
 use crate::content::model::Incident;
@@ -9,6 +11,7 @@ use crate::content::parse::{ParseContext, Parsed};
 use crate::content::{assemble, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -26,7 +29,39 @@ pub(crate) struct ParseCache {
     last: Option<(u64, Vec<Arc<Incident>>, Vec<Diagnostic>)>,
 }
 
+/// The posts of a cache in the form kept on disk: each file that parsed
+/// without a finding, with its size and modification time then. A file
+/// with errors or warnings is parsed again by the next load, which reports them.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct SavedParses(Vec<(String, u64, SystemTime, Arc<Incident>)>);
+
 impl ParseCache {
+    /// The posts it holds, to keep on disk.
+    pub(crate) fn saved(&self) -> SavedParses {
+        let mut saved: Vec<_> = self
+            .files
+            .iter()
+            .filter_map(|(path, (len, modified, parsed))| match (path.to_str(), modified, &parsed.incident) {
+                (Some(path), Some(modified), Some(incident)) if parsed.diagnostics.is_empty() => {
+                    Some((path.to_string(), *len, *modified, incident.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        // In file order: two builds of the same site leave the same bytes.
+        saved.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        SavedParses(saved)
+    }
+
+    /// A cache holding the posts of `saved`, for a load that reads the
+    /// same site with the same configuration.
+    pub(crate) fn from_saved(saved: SavedParses) -> ParseCache {
+        let files = saved.0.into_iter().map(|(path, len, modified, incident)| {
+            (PathBuf::from(path), (len, Some(modified), Parsed { incident: Some(incident), diagnostics: Vec::new() }))
+        });
+        ParseCache { files: files.collect(), ..ParseCache::default() }
+    }
+
     /// What the changes to `changed` (paths as the walk gives them) mean for
     /// the cached files, when they are plain file edits, creations or
     /// deletions that need no new walk of `content/`: the files to parse
@@ -171,4 +206,30 @@ impl ParseCache {
 fn stamp(path: &Path) -> (u64, Option<SystemTime>) {
     let meta = std::fs::metadata(path).ok();
     (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_kept_on_disk_read_back_as_they_were_parsed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = SiteConfig::load(root).expect("the example site's site.toml");
+        let mut cache = ParseCache::default();
+        load_content_cached(root, &config, true, &mut cache, None).expect("the example archive loads");
+        let bytes = postcard::to_stdvec(&cache.saved()).expect("to bytes");
+        let back = ParseCache::from_saved(postcard::from_bytes(&bytes).expect("from bytes"));
+        assert!(back.files.len() > 10, "the example archive's posts are kept: {}", back.files.len());
+        for (path, (len, modified, parsed)) in &back.files {
+            let (kept_len, kept_modified, kept) = &cache.files[path];
+            assert_eq!((len, modified), (kept_len, kept_modified), "{}", path.display());
+            let debug = |p: &Parsed| format!("{:?}", p.incident);
+            assert_eq!(debug(parsed), debug(kept), "{} reads back otherwise", path.display());
+        }
+        let again = load_content_cached(root, &config, true, &mut ParseCache::from_saved(cache.saved()), None);
+        let fresh = crate::content::load_content(root, &config, true);
+        let titles = |c: &Content| c.incidents.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
+        assert_eq!(again.map(|c| titles(&c)).ok(), fresh.map(|c| titles(&c)).ok(), "the same archive");
+    }
 }
