@@ -101,7 +101,7 @@ pub(crate) fn parse_file(root: &Path, path: &Path, cx: &ParseContext<'_>, kept_b
 /// error: the file changed during the build) and rendered with `markdown`.
 pub(crate) fn body_html(incident: &Incident, root: &Path, markdown: &Markdown) -> Result<Arc<str>, Diagnostic> {
     let offset = match &incident.body {
-        model::Body::Rendered(html) => return Ok(html.clone()),
+        model::Body::Rendered { html, .. } => return Ok(html.clone()),
         model::Body::InFile { offset } => *offset,
     };
     let changed = || {
@@ -247,7 +247,7 @@ mod tests {
         assert_eq!(kept.incidents.len(), in_files.incidents.len());
         for (kept, in_file) in kept.incidents.iter().zip(&in_files.incidents) {
             assert_eq!(kept.source, in_file.source);
-            let model::Body::Rendered(expected) = &kept.body else { panic!("{:?} not kept", kept.source) };
+            let model::Body::Rendered { html: expected, .. } = &kept.body else { panic!("{:?} not kept", kept.source) };
             assert!(matches!(in_file.body, model::Body::InFile { .. }), "{:?} kept", in_file.source);
             let read_again = body_html(in_file, root, &markdown).expect("the same file");
             assert_eq!(read_again, *expected, "{}", in_file.source.display());
@@ -269,7 +269,7 @@ mod tests {
         let (in_file, rendered) = with_parser(&config, |cx| {
             let kept = parse_file(dir.path(), &file, cx, &BodyBudget::new(POST.len()));
             assert!(
-                matches!(kept.incident.as_ref().map(|i| &i.body), Some(model::Body::Rendered(_))),
+                matches!(kept.incident.as_ref().map(|i| &i.body), Some(model::Body::Rendered { .. })),
                 "within the budget"
             );
             (
@@ -280,7 +280,9 @@ mod tests {
         let diagnostics = format!("{:?} {:?}", in_file.diagnostics, rendered.diagnostics);
         let (in_file, rendered) = (in_file.incident.expect(&diagnostics), rendered.incident.expect(&diagnostics));
         assert!(matches!(in_file.body, model::Body::InFile { .. }), "{:?}", in_file.body);
-        let model::Body::Rendered(expected) = &rendered.body else { panic!("rendered when parsed from text") };
+        let model::Body::Rendered { html: expected, .. } = &rendered.body else {
+            panic!("rendered when parsed from text")
+        };
         assert!(expected.contains("Suite <a href") && !expected.contains("more"), "{expected}");
         let read_again = body_html(&in_file, dir.path(), &markdown).expect("same file");
         assert_eq!(read_again, *expected, "read again, the body renders as when parsed");

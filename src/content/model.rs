@@ -205,10 +205,18 @@ pub enum Change {
 /// and renders it then ([`crate::content::body_html`]), so that a build of a
 /// large archive never holds every body at once (at 100 000 posts, the
 /// bodies' HTML would be half of its memory).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Kept on disk between builds as where it starts in its file only (the
+/// rendered HTML would make the memo as big as the archive): read back, it
+/// is rendered by the page that shows it, if that page is rendered again.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    /// Rendered when parsed (a post parsed from text in memory).
-    Rendered(Arc<str>),
+    /// Rendered when parsed.
+    Rendered {
+        /// The HTML.
+        html: Arc<str>,
+        /// Byte offset of the body in the text it was parsed from.
+        offset: usize,
+    },
     /// In the source file, from this byte on; the file's bytes are those
     /// whose hash is the incident's `source_hash`.
     InFile {
@@ -448,6 +456,27 @@ mod zoned {
     }
 }
 
+impl Body {
+    /// Where it starts in its file.
+    fn offset(&self) -> usize {
+        match self {
+            Body::Rendered { offset, .. } | Body::InFile { offset } => *offset,
+        }
+    }
+}
+
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        self.offset().serialize(to)
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(from: D) -> Result<Body, D::Error> {
+        Ok(Body::InFile { offset: usize::deserialize(from)? })
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_post(
     n: usize,
@@ -472,7 +501,7 @@ pub(crate) fn test_post(
             .iter()
             .map(|&(at, status)| Update { at, status, html: Arc::from(""), text: Arc::from("") })
             .collect(),
-        body: Body::Rendered(Arc::from("")),
+        body: Body::Rendered { html: Arc::from(""), offset: 0 },
         path: format!("{n}/"),
         source_hash: n as u64,
         aliases: Vec::new(),

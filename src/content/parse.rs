@@ -119,11 +119,11 @@ fn parse_text(path: &Path, text: &str, cx: &ParseContext<'_>, body_in_file: bool
     };
     let mut checker =
         Checker { path, index: LineIndex::new(text), base: parts.front_matter_offset, diagnostics: Vec::new(), cx };
-    let body_offset = body_in_file.then_some(parts.body_offset);
-    let incident = checker.build(raw, &without_controls(parts.body), body_offset).map(|mut incident| {
-        incident.source_hash = hash_text(text);
-        incident
-    });
+    let incident =
+        checker.build(raw, &without_controls(parts.body), parts.body_offset, body_in_file).map(|mut incident| {
+            incident.source_hash = hash_text(text);
+            incident
+        });
     let ok = !checker.diagnostics.iter().any(Diagnostic::is_error);
     Parsed { incident: incident.filter(|_| ok).map(Arc::new), diagnostics: checker.diagnostics }
 }
@@ -162,7 +162,9 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn build(&mut self, raw: RawFrontMatter, body: &str, body_offset: Option<usize>) -> Option<Incident> {
+    /// The incident, its body (starting at byte `body_start` of the file)
+    /// rendered now or, when `body_in_file`, left in the file.
+    fn build(&mut self, raw: RawFrontMatter, body: &str, body_start: usize, body_in_file: bool) -> Option<Incident> {
         let title = raw.title.get_ref().trim().to_string();
         if title.is_empty() {
             self.error(
@@ -224,9 +226,9 @@ impl Checker<'_, '_> {
             summary_in_body,
             draft: raw.draft,
             updates,
-            body: match body_offset {
-                Some(offset) => Body::InFile { offset },
-                None => Body::Rendered(render_body(body, markdown).into()),
+            body: match body_in_file {
+                true => Body::InFile { offset: body_start },
+                false => Body::Rendered { html: render_body(body, markdown).into(), offset: body_start },
             },
             path,
             source_hash: 0,

@@ -85,7 +85,7 @@ pub fn check_incident(text: &str) {
                         .any(|d| !d.is_error() && d.message.starts_with("no service is listed")),
                 "an incident without services and without a warning"
             );
-            let vigie::content::model::Body::Rendered(body) = &incident.body else {
+            let vigie::content::model::Body::Rendered { html: body, .. } = &incident.body else {
                 panic!("a post parsed from text has its body rendered")
             };
             let mut html = vec![&**body];
