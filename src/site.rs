@@ -423,15 +423,20 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
     if recorded_fingerprint(output_dir).as_deref() == Some(fingerprint.output.as_str()) {
         return Ok(BuildReport { unchanged: true, timings, ..BuildReport::default() });
     }
-    let (mut memo, mut parses) = timed(&mut timings, "memo", || memo_file::load(output_dir, fingerprint.constants));
-    let mut site = Site::load_with(options, &mut |root, config, drafts| {
-        load_content_cached(root, config, drafts, &mut parses, None)
-    })?;
-    let mut templates = site.compile_templates()?;
+    // First: what the site before last holds is listed while the rest is read.
     let sink = DiskSink::begin(output_dir)?;
-    let hook = memo_file::KeptOnDisk { memo: &memo, sink: &sink };
-    let rendered = match site.render_with(&sink, &mut templates, Some(&hook)) {
-        Ok(rendered) => rendered,
+    let (mut memo, mut parses) = timed(&mut timings, "memo", || memo_file::load(output_dir, fingerprint.constants));
+    let rendered = (|| {
+        let mut site = Site::load_with(options, &mut |root, config, drafts| {
+            load_content_cached(root, config, drafts, &mut parses, None)
+        })?;
+        let mut templates = site.compile_templates()?;
+        let hook = memo_file::KeptOnDisk { memo: &memo, sink: &sink };
+        let rendered = site.render_with(&sink, &mut templates, Some(&hook))?;
+        Ok::<_, Error>((site, rendered))
+    })();
+    let (mut site, rendered) = match rendered {
+        Ok(done) => done,
         Err(e) => {
             sink.abort();
             return Err(e);
