@@ -66,12 +66,14 @@ pub(crate) fn save(
     parses: &ParseCache,
 ) -> std::io::Result<()> {
     let header = Header { format: FORMAT, constants: fingerprint.constants, output: fingerprint.output.clone() };
-    let bytes = postcard::to_stdvec(&(header, memo.saved(), parses.saved())).map_err(std::io::Error::other)?;
     let path = memo_path(output);
     let parent = path.parent().unwrap_or(Path::new("/"));
     let prefix = path.file_name().map_or_else(String::new, |n| format!("{}-", n.to_string_lossy()));
-    let mut file = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent)?;
-    std::io::Write::write_all(&mut file, &bytes)?;
+    let file = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent)?;
+    // Streamed: the memo is never held twice in memory (it grows with the archive).
+    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
+    postcard::to_io(&(header, memo.saved(), parses.saved()), &mut writer).map_err(std::io::Error::other)?;
+    let file = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     file.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
