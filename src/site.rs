@@ -336,9 +336,9 @@ impl Sink for TrackingSink<'_> {
 /// and with the render memo kept beside it).
 pub(crate) struct Fingerprint {
     /// Everything: the version of vigie (and the program's file) and its
-    /// built-in theme, the options, the build time, and the path, size and
-    /// modification time of every source file. Two builds with the same
-    /// fingerprint give the same output.
+    /// built-in theme, the options, the build time, and the path and stamp
+    /// ([`crate::paths::FileStamp`]) of every source file. Two builds with
+    /// the same fingerprint give the same output.
     pub output: String,
     /// All of that but the content and the build time: what every page of
     /// a build is made of besides its render job's data (the configuration,
@@ -367,19 +367,16 @@ pub(crate) fn fingerprint(options: &BuildOptions) -> Fingerprint {
             continue;
         }
         let entries: Vec<_> = walkdir::WalkDir::new(&path).follow_links(true).sort_by_file_name().into_iter().collect();
-        // The files' metadata read on every core (one `stat` each), hashed in walk order.
-        let metadata: Vec<_> = entries
+        // The files' stamps read on every core (one `stat` each), hashed in walk order.
+        let stamps: Vec<_> = entries
             .par_iter()
-            .map(|entry| entry.as_ref().ok().and_then(|e| e.metadata().ok()).map(|m| (m.len(), m.modified().ok())))
+            .map(|entry| entry.as_ref().ok().and_then(|e| e.metadata().ok()).map(|m| crate::paths::FileStamp::of(&m)))
             .collect();
-        for (entry, meta) in entries.iter().zip(metadata) {
+        for (entry, stamp) in entries.iter().zip(stamps) {
             match entry {
                 Ok(entry) => {
                     entry.path().hash(hasher);
-                    if let Some((len, modified)) = meta {
-                        len.hash(hasher);
-                        modified.hash(hasher);
-                    }
+                    stamp.hash(hasher);
                 }
                 // An unreadable entry: never match a recorded fingerprint.
                 Err(e) => format!("{e}{:?}", std::time::SystemTime::now()).hash(hasher),

@@ -435,3 +435,37 @@ fn a_rebuild_renders_only_what_changed_and_still_makes_a_cold_builds_site() {
     assert_eq!(build_counting_files_not_rendered(&site), 0, "a damaged memo is not used");
     assert_same_as_a_cold_build(&site, "a damaged memo");
 }
+
+/// A source rewritten with the same size and its modification time set
+/// back (as `cp -p` or `rsync -t` do) is still read again by the next
+/// build: a post, and the configuration that every page is made with.
+#[cfg(unix)]
+#[test]
+fn a_source_rewritten_with_its_size_and_modification_time_is_read_again() {
+    let site = FixtureSite::copy("basic");
+    let rewrite_keeping_time = |rel: &str, from: &str, to: &str| {
+        assert_eq!(from.len(), to.len(), "the same size");
+        let path = site.path(rel);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).expect("a modification time");
+        let text = site.source(rel);
+        assert!(text.contains(from), "{rel} holds {from:?}");
+        // The status-change time moves in ticks of the kernel's coarse clock.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        site.write(rel, text.replace(from, to));
+        std::fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(modified)).expect("set back");
+    };
+    let page = "2016/11/22/panne-de-la-messagerie/index.html";
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "no memo yet");
+    assert!(site.read(page).contains("Un disque défaillant."));
+
+    rewrite_keeping_time("content/2016/panne-messagerie.md", "Un disque défaillant.", "Un câble défaillant.");
+    let spared = build_counting_files_not_rendered(&site);
+    assert!(spared > 0, "the memo is used: {spared} files spared");
+    assert!(site.read(page).contains("Un câble défaillant."), "the post was read again");
+    assert_same_as_a_cold_build(&site, "a post rewritten, its time set back");
+
+    rewrite_keeping_time("site.toml", "Incidents & <tests>", "Incidents & [tests]");
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "another configuration: the memo is not used");
+    assert!(site.read("index.html").contains("Incidents &amp; [tests]"), "the configuration was read again");
+    assert_same_as_a_cold_build(&site, "the configuration rewritten, its time set back");
+}

@@ -1,6 +1,7 @@
 //! Stages 1–3 (load, parse, model), from one load to the next: what was
-//! parsed, each source file's parse with the size and modification time
-//! the file had, so that only the files that changed are parsed again.
+//! parsed, each source file's parse with the file's stamp then (size,
+//! modification time, inode and status-change time: [`FileStamp`]), so
+//! that only the files that changed are parsed again.
 //! `vigie serve` keeps it in memory; `vigie build` keeps its posts beside
 //! the output with the render memo ([`crate::render::memo_file`]). Built on
 //! the content stage's own steps (walk, parse a file, assemble).
@@ -10,17 +11,17 @@ use crate::content::model::Incident;
 use crate::content::parse::{ParseContext, Parsed};
 use crate::content::{assemble, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paths::FileStamp;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
-/// What the last load parsed, by file, with the size and modification time
-/// it had: `vigie serve` re-parses only the files that changed since.
+/// What the last load parsed, by file, with the file's stamp then:
+/// `vigie serve` re-parses only the files that changed since.
 #[derive(Default)]
 pub(crate) struct ParseCache {
-    files: rustc_hash::FxHashMap<PathBuf, (u64, Option<SystemTime>, Parsed)>,
+    files: rustc_hash::FxHashMap<PathBuf, (Option<FileStamp>, Parsed)>,
     walk_errors: Vec<Diagnostic>,
     /// How many loads were made (each content is numbered by its load).
     loads: u64,
@@ -30,10 +31,10 @@ pub(crate) struct ParseCache {
 }
 
 /// The posts of a cache in the form kept on disk: each file that parsed
-/// without a finding, with its size and modification time then. A file
-/// with errors or warnings is parsed again by the next load, which reports them.
+/// without a finding, with its stamp then. A file with errors or warnings
+/// is parsed again by the next load, which reports them.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct SavedParses(Vec<(String, u64, SystemTime, Arc<Incident>)>);
+pub(crate) struct SavedParses(Vec<(String, FileStamp, Arc<Incident>)>);
 
 impl ParseCache {
     /// The posts it holds, to keep on disk.
@@ -41,9 +42,9 @@ impl ParseCache {
         let mut saved: Vec<_> = self
             .files
             .iter()
-            .filter_map(|(path, (len, modified, parsed))| match (path.to_str(), modified, &parsed.incident) {
-                (Some(path), Some(modified), Some(incident)) if parsed.diagnostics.is_empty() => {
-                    Some((path.to_string(), *len, *modified, incident.clone()))
+            .filter_map(|(path, (stamp, parsed))| match (path.to_str(), stamp, &parsed.incident) {
+                (Some(path), Some(stamp), Some(incident)) if parsed.diagnostics.is_empty() && stamp.is_telling() => {
+                    Some((path.to_string(), *stamp, incident.clone()))
                 }
                 _ => None,
             })
@@ -56,8 +57,8 @@ impl ParseCache {
     /// A cache holding the posts of `saved`, for a load that reads the
     /// same site with the same configuration.
     pub(crate) fn from_saved(saved: SavedParses) -> ParseCache {
-        let files = saved.0.into_iter().map(|(path, len, modified, incident)| {
-            (PathBuf::from(path), (len, Some(modified), Parsed { incident: Some(incident), diagnostics: Vec::new() }))
+        let files = saved.0.into_iter().map(|(path, stamp, incident)| {
+            (PathBuf::from(path), (Some(stamp), Parsed { incident: Some(incident), diagnostics: Vec::new() }))
         });
         ParseCache { files: files.collect(), ..ParseCache::default() }
     }
@@ -92,8 +93,8 @@ impl ParseCache {
     }
 }
 
-/// [`crate::content::load_content`], re-parsing only the files whose size or
-/// modification time changed since the load that filled `cache` (which must
+/// [`crate::content::load_content`], re-parsing only the files whose stamp
+/// ([`FileStamp`]) changed since the load that filled `cache` (which must
 /// have been made with the same configuration). With `changed` (the paths a
 /// watcher saw change), files are not even looked at again unless they changed.
 pub(crate) fn load_content_cached(
@@ -119,10 +120,10 @@ fn load_with(
         for path in &forget {
             cache.files.remove(path);
         }
-        let parsed: Vec<_> = parse.par_iter().map(|path| (stamp(path), parse_file(path))).collect();
+        let parsed: Vec<_> = parse.par_iter().map(|path| (FileStamp::read(path), parse_file(path))).collect();
         let (mut replaced, parsed_again) = (Vec::new(), parse.len());
-        for (path, ((len, modified), parsed)) in parse.into_iter().zip(parsed) {
-            if let Some((_, _, old)) = cache.files.insert(path.clone(), (len, modified, parsed)) {
+        for (path, (stamp, parsed)) in parse.into_iter().zip(parsed) {
+            if let Some((_, old)) = cache.files.insert(path.clone(), (stamp, parsed)) {
                 replaced.push((path, old));
             }
         }
@@ -132,7 +133,7 @@ fn load_with(
         return numbered(
             cache,
             patched.map(Ok).unwrap_or_else(|| {
-                let parsed = cache.files.values().map(|(_, _, parsed)| parsed);
+                let parsed = cache.files.values().map(|(_, parsed)| parsed);
                 assemble(parsed, cache.walk_errors.clone(), include_drafts)
             }),
         );
@@ -144,19 +145,19 @@ fn load_with(
     let parsed: Vec<_> = files
         .par_iter()
         .map(|path| {
-            let (len, modified) = stamp(path);
+            let stamp = FileStamp::read(path);
             match old.get(path) {
-                Some((l, m, parsed))
-                    if (*l, *m) == (len, modified) && modified.is_some() && !seen_changed.contains(path) =>
+                Some((Some(was), parsed))
+                    if Some(*was) == stamp && was.is_telling() && !seen_changed.contains(path) =>
                 {
-                    (len, modified, parsed.clone())
+                    (stamp, parsed.clone())
                 }
-                _ => (len, modified, parse_file(path)),
+                _ => (stamp, parse_file(path)),
             }
         })
         .collect();
     cache.files = files.into_iter().zip(parsed).collect();
-    let content = assemble(cache.files.values().map(|(_, _, parsed)| parsed), diagnostics, include_drafts);
+    let content = assemble(cache.files.values().map(|(_, parsed)| parsed), diagnostics, include_drafts);
     numbered(cache, content)
 }
 
@@ -182,7 +183,7 @@ impl ParseCache {
         let mut patch = crate::content::ContentPatch { from: *from, replaced: Vec::new() };
         for (path, old_parse) in replaced {
             let old = old_parse.incident.as_ref()?;
-            let (_, _, new_parse) = self.files.get(path)?;
+            let (_, new_parse) = self.files.get(path)?;
             let new = new_parse.incident.as_ref()?;
             let same_place =
                 (&new.path, new.start, new.draft, &new.aliases) == (&old.path, old.start, old.draft, &old.aliases);
@@ -202,12 +203,6 @@ impl ParseCache {
     }
 }
 
-/// A file's size and modification time, to tell whether it changed.
-fn stamp(path: &Path) -> (u64, Option<SystemTime>) {
-    let meta = std::fs::metadata(path).ok();
-    (meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,9 +217,9 @@ mod tests {
         let bytes = postcard::to_stdvec(&cache.saved()).expect("to bytes");
         let back = ParseCache::from_saved(postcard::from_bytes(&bytes).expect("from bytes"));
         assert!(back.files.len() > 10, "the example archive's posts are kept: {}", back.files.len());
-        for (path, (len, modified, parsed)) in &back.files {
-            let (kept_len, kept_modified, kept) = &cache.files[path];
-            assert_eq!((len, modified), (kept_len, kept_modified), "{}", path.display());
+        for (path, (stamp, parsed)) in &back.files {
+            let (kept_stamp, kept) = &cache.files[path];
+            assert_eq!(stamp, kept_stamp, "{}", path.display());
             let (read, kept) = (parsed.incident.as_deref().expect("a post"), kept.incident.as_deref().expect("a post"));
             // All but the body, kept as where it starts in the file.
             let without_body =

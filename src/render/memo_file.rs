@@ -3,7 +3,7 @@
 //! of the folder that is deployed), so that the next build renders only the
 //! files whose data changed and keeps the others as they are on disk. The
 //! posts that build parsed are kept with it ([`ParseCache`]): the next
-//! build parses again only the files whose size or modification time changed.
+//! build parses again only the files whose stamp changed ([`crate::paths::FileStamp`]).
 //!
 //! A memo is used only by a build with the same constants (the same
 //! program, configuration, theme and options: [`Fingerprint::constants`])
@@ -25,8 +25,9 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The layout of the file; another one is ignored.
-const FORMAT: u32 = 1;
+/// The layout of the file; another one is ignored (2: posts kept with their
+/// whole [`crate::paths::FileStamp`], not only their size and modification time).
+const FORMAT: u32 = 2;
 
 /// What a memo file says about itself.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
