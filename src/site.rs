@@ -249,7 +249,7 @@ impl Site {
         let executor = Executor::new(&tracked, hook);
         let patched_posts = patched.as_ref().map(|p| p.places.len());
         let kept_records = kept_records.zip(patched.as_ref());
-        let mut r = timed(timings, "render_cards", || Renderer::new(c, &archive, templates, executor, kept_records))?;
+        let mut r = timed(timings, "card_keys", || Renderer::new(c, &archive, templates, executor, kept_records))?;
         let years = pages::year_links(&r);
         let statics = &self.theme.statics;
         // The pages on one side, every other file on the other: the steps

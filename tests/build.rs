@@ -469,3 +469,38 @@ fn a_source_rewritten_with_its_size_and_modification_time_is_read_again() {
     assert!(site.read("index.html").contains("Incidents &amp; [tests]"), "the configuration was read again");
     assert_same_as_a_cold_build(&site, "the configuration rewritten, its time set back");
 }
+
+/// Cards are not kept in the memo: the next build renders a card only when
+/// a list that shows it is rendered again, and what it makes is still what
+/// a cold build makes (a card edited, a list whose card did not change).
+#[test]
+fn cards_are_rendered_again_only_for_the_lists_that_show_a_changed_one() {
+    let site = FixtureSite::copy("basic");
+    let card = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/card.html"),
+    )
+    .expect("card.html");
+    site.write("templates/card.html", format!("{card}<!-- card of {{{{ i.title }}}} -->"));
+    let post = "content/2016/panne-messagerie.md";
+    assert_eq!(build_counting_files_not_rendered(&site), 0, "no memo yet");
+    assert!(
+        site.read("2016/index.html").contains("<!-- card of Panne de la messagerie -->"),
+        "the site's card template"
+    );
+    let memo = || std::fs::read(site.root().join(".public.vigie-memo")).expect("the memo");
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(!holds(&memo(), "<!-- card of "), "no card in the memo");
+
+    site.write(
+        post,
+        site.source(post).replace("title = \"Panne de la messagerie\"", "title = \"Messagerie hors service\""),
+    );
+    let spared = build_counting_files_not_rendered(&site);
+    assert!(spared > 0, "the memo is used: {spared} files spared");
+    for list in ["2016/index.html", "page/2/index.html", "services/web/index.html"] {
+        assert!(site.read(list).contains("<!-- card of Messagerie hors service -->"), "the edited card in {list}");
+    }
+    assert!(!site.read("index.html").contains("Messagerie hors service"), "not on the first page");
+    assert_same_as_a_cold_build(&site, "a card's title edited");
+    assert!(!holds(&memo(), "<!-- card of "), "still no card in the memo");
+}

@@ -144,9 +144,19 @@ impl<'a> Executor<'a> {
         data: &D,
         make: impl Fn(&D) -> Result<String, Diagnostic>,
     ) -> Result<Fragment, Diagnostic> {
+        self.keyed_fragment(kind, key_of((kind, data)), &mut || make(data).map(Arc::from))
+    }
+
+    /// [`Executor::fragment`], for data whose key (`key_of((kind, data))`) is known.
+    pub(crate) fn keyed_fragment(
+        &self,
+        kind: &'static str,
+        key: u64,
+        make: &mut dyn FnMut() -> Result<Arc<str>, Diagnostic>,
+    ) -> Result<Fragment, Diagnostic> {
         match self.hook {
-            Some(hook) => hook.fragment(kind, key_of((kind, data)), &mut || make(data).map(Arc::from)),
-            None => Ok(Fragment { html: Arc::from(make(data)?), hash: 0 }),
+            Some(hook) => hook.fragment(kind, key, make),
+            None => Ok(Fragment { html: make()?, hash: 0 }),
         }
     }
 

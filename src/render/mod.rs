@@ -27,7 +27,7 @@ use crate::archive::{Archive, KeptArchive, Patched};
 use crate::config::SiteConfig;
 use crate::theme::i18n::Translations;
 use engine::{Engine, PageAddress, Templates};
-use jobs::{Executor, Fragment, RenderError};
+use jobs::{Executor, RenderError};
 use rayon::prelude::*;
 use serde::Serialize;
 use urls::Urls;
@@ -59,11 +59,33 @@ pub(crate) struct KeptModel {
     pub records: Vec<IncidentRecord>,
 }
 
-/// What is rendered once per incident and shared by the pages that show it.
+/// What is made once per incident and shared by the pages that show it.
 pub(crate) struct IncidentRecord {
     /// Its card (`card.html`), as every list shows it.
-    pub card: Fragment,
+    pub card: Card,
 }
+
+/// An incident's card: the key of what it is made of, known at once, and
+/// its HTML, rendered the first time a page that shows it is rendered
+/// ([`Renderer::card_html`]). A list's key is made of its cards' keys, so
+/// that a rebuild that keeps most lists renders only the cards they show.
+pub(crate) struct Card {
+    /// The incident's place in the archive.
+    place: usize,
+    /// [`jobs::key_of`] the card's data.
+    key: u64,
+    /// The HTML (or why the template failed), once a page asked for it.
+    html: std::sync::OnceLock<Result<std::sync::Arc<str>, Box<crate::diagnostics::Diagnostic>>>,
+}
+
+impl std::hash::Hash for Card {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+/// The kind of fragment a card is (in fragment keys).
+pub(crate) const CARD_KIND: &str = "card";
 
 /// Everything the render steps work with.
 pub(crate) struct Renderer<'a> {
@@ -113,10 +135,11 @@ struct CardValues {
 }
 
 impl<'a> Renderer<'a> {
-    /// Sets the build's global values on `templates` and renders every
-    /// incident's card; with `kept` (the records of the last good build,
-    /// when the archive was patched, and what the patch did), renders only
-    /// the cards of the posts patched.
+    /// Sets the build's global values on `templates` and makes every
+    /// incident's record (its card's key; the card is rendered when a page
+    /// needs it); with `kept` (the records of the last good build, when the
+    /// archive was patched, and what the patch did), makes only those of
+    /// the posts patched and keeps the others, with the cards they hold.
     pub(crate) fn new(
         c: Constants<'a>,
         archive: &'a Archive<'a>,
@@ -176,13 +199,26 @@ impl<'a> Renderer<'a> {
         &all[at].1
     }
 
-    /// Incident `n`'s record: its card.
+    /// Incident `n`'s record: its card's key (the card is rendered when a page needs it).
     fn record(&self, n: usize) -> Result<IncidentRecord, RenderError> {
-        let input = self.input(n);
-        let card = self.executor.fragment("card", &input, |input| {
-            self.render_text("card.html", &input.incident.path, &CardValues { i: IncidentCard::new(*input, &self.c) })
-        })?;
-        Ok(IncidentRecord { card })
+        let key = jobs::key_of((CARD_KIND, views::CardData(self.input(n))));
+        Ok(IncidentRecord { card: Card { place: n, key, html: std::sync::OnceLock::new() } })
+    }
+
+    /// The HTML of `card`, rendered the first time it is asked for (through
+    /// the reuse hook, which may have it from an earlier build).
+    pub(crate) fn card_html<'s>(&'s self, card: &'s Card) -> Result<&'s str, crate::diagnostics::Diagnostic> {
+        let html = card.html.get_or_init(|| {
+            let input = self.input(card.place);
+            self.executor
+                .keyed_fragment(CARD_KIND, card.key, &mut || {
+                    let values = CardValues { i: IncidentCard::new(input, &self.c) };
+                    self.render_text("card.html", &input.incident.path, &values).map(std::sync::Arc::from)
+                })
+                .map(|fragment| fragment.html)
+                .map_err(Box::new)
+        });
+        html.as_deref().map_err(|e| (**e).clone())
     }
 
     /// Incident `n` (archive order) as what pages are made of.

@@ -7,15 +7,16 @@
 use super::availability::{AvailabilityData, AvailabilityView};
 use super::board::{service_order, state_view, Board, BoardView, StateView};
 use super::format::{self, TimeView};
-use super::jobs::{Fragment, Job, RenderError};
+use super::jobs::{Job, RenderError};
 use super::urls::{index_file, page_path, service_path, year_path};
 use super::views::{
     IncidentDetail, IncidentInput, IncidentLink, MonthGroup, PageLink, Pagination, ServiceSummary, YearLink, YearStats,
 };
-use super::{service_feeds, Constants, Renderer};
+use super::{service_feeds, Card, Constants, Renderer};
 use crate::archive::status::ServiceState;
 use crate::archive::{paginate, PageSlice};
 use crate::content::model::Kind;
+use crate::diagnostics::Diagnostic;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -43,9 +44,9 @@ struct Present<'r> {
     /// The state of the site (home) or of the service.
     state: ServiceState,
     /// Ongoing incidents and maintenance in progress.
-    current: Vec<&'r Fragment>,
+    current: Vec<&'r Card>,
     /// Planned maintenance (and what was called off before its window), soonest first.
-    upcoming: Vec<&'r Fragment>,
+    upcoming: Vec<&'r Card>,
 }
 
 impl<'r> Present<'r> {
@@ -68,14 +69,15 @@ struct PresentValues<'r> {
 }
 
 impl<'r> PresentValues<'r> {
-    fn of(present: Option<&'r Present<'r>>, c: &Constants<'_>) -> Self {
-        PresentValues {
+    fn of(present: Option<&'r Present<'r>>, r: &'r Renderer<'_>) -> Result<Self, Diagnostic> {
+        let c = &r.c;
+        Ok(PresentValues {
             present: present.is_some(),
             as_of: present.map(|p| format::time_view(&p.at, &c.t.dates)),
             state: present.map(|p| state_view(p.state, c)),
-            current: present.map_or_else(Vec::new, |p| html_of(&p.current)),
-            upcoming: present.map_or_else(Vec::new, |p| html_of(&p.upcoming)),
-        }
+            current: present.map_or_else(|| Ok(Vec::new()), |p| html_of(r, &p.current))?,
+            upcoming: present.map_or_else(|| Ok(Vec::new()), |p| html_of(r, &p.upcoming))?,
+        })
     }
 }
 
@@ -87,7 +89,7 @@ struct HomePage<'r> {
     present: Option<Present<'r>>,
     /// On the first page only.
     board: Option<&'r Board<'r>>,
-    cards: Vec<&'r Fragment>,
+    cards: Vec<&'r Card>,
     years: &'r [YearLink],
     posts: usize,
 }
@@ -126,9 +128,9 @@ pub(crate) fn render_home(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize,
     r.executor.run("index.html", &jobs, |job, out| {
         let d = &job.data;
         let values = HomeValues {
-            present: PresentValues::of(d.present.as_ref(), &r.c),
+            present: PresentValues::of(d.present.as_ref(), r)?,
             board: d.board.map(|b| b.view(&r.c)),
-            cards: html_of(&d.cards),
+            cards: html_of(r, &d.cards)?,
             pagination: pagination(&d.position, &r.c),
             years: d.years,
             total: d.posts,
@@ -179,7 +181,7 @@ impl YearFigures {
 struct YearPage<'r> {
     figures: YearFigures,
     /// Each post's month and card, newest first.
-    cards: Vec<(u32, &'r Fragment)>,
+    cards: Vec<(u32, &'r Card)>,
     years: &'r [YearLink],
 }
 
@@ -218,7 +220,7 @@ pub(crate) fn render_years(r: &Renderer<'_>, years: &[YearLink]) -> Result<usize
                 months.push(MonthGroup { title, anchor, cards: Vec::new() });
             }
             if let Some(group) = months.last_mut() {
-                group.cards.push(&card.html);
+                group.cards.push(r.card_html(card)?);
             }
         }
         let values = YearValues { year: d.figures.view(&r.c), months, years: d.years };
@@ -340,7 +342,7 @@ struct ServicePage<'r> {
     present: Option<Present<'r>>,
     /// On the first page only.
     availability: Option<&'r AvailabilityData<'r>>,
-    cards: Vec<&'r Fragment>,
+    cards: Vec<&'r Card>,
 }
 
 #[derive(Serialize)]
@@ -416,9 +418,9 @@ pub(crate) fn render_services(r: &Renderer<'_>) -> Result<usize, RenderError> {
         let summary = d.service.summary(&r.c);
         let values = ServiceValues {
             service: &summary,
-            present: PresentValues::of(d.present.as_ref(), &r.c),
+            present: PresentValues::of(d.present.as_ref(), r)?,
             availability: d.availability.map(|a| a.view(&r.c)),
-            cards: html_of(&d.cards),
+            cards: html_of(r, &d.cards)?,
             pagination: pagination(&d.position, &r.c),
             per_year: d.per_year.iter().map(|y| y.view(&r.c)).collect(),
             service_feeds: [&summary.feeds],
@@ -463,12 +465,13 @@ pub(crate) fn list_page_paths(r: &Renderer<'_>) -> Vec<String> {
     paths
 }
 
-fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r Fragment> {
+fn cards<'r>(r: &'r Renderer<'_>, items: &[usize]) -> Vec<&'r Card> {
     items.iter().map(|&i| &r.records[i].card).collect()
 }
 
-fn html_of<'f>(cards: &[&'f Fragment]) -> Vec<&'f str> {
-    cards.iter().map(|card| &*card.html).collect()
+/// The HTML of `cards`, each rendered the first time a page asks for it.
+fn html_of<'f>(r: &'f Renderer<'_>, cards: &[&'f Card]) -> Result<Vec<&'f str>, Diagnostic> {
+    cards.iter().map(|card| r.card_html(card)).collect()
 }
 
 /// Links to the first and last pages and the pages around this one, with gaps.

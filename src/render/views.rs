@@ -242,8 +242,24 @@ pub(crate) struct ServiceSummary {
     pub feeds: FeedLinks,
 }
 
+/// What an incident's card is made of, as the key of its card: every value
+/// of the incident that [`IncidentCard::new`] reads (the rest comes from the
+/// build's constants), so that an edit of the body or of the timeline's texts
+/// keeps the lists that show the post.
+pub(crate) struct CardData<'a>(pub IncidentInput<'a>);
+
+impl Hash for CardData<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (input, i) = (self.0, self.0.incident);
+        (&i.path, &i.title, i.kind, i.severity, input.phase).hash(state);
+        i.updates[..input.published].last().map(|u| u.status).hash(state);
+        (i.start, i.end, i.actual_end(input.phase, input.published)).hash(state);
+        (&i.services, &i.reference, &i.summary_html).hash(state);
+    }
+}
+
 impl IncidentCard {
-    /// What lists show of `input`.
+    /// What lists show of `input` (what it reads of the incident is [`CardData`]).
     pub(crate) fn new(input: IncidentInput<'_>, c: &Constants<'_>) -> Self {
         let (incident, t) = (input.incident, c.t);
         let label = |key: String| t.label(&key).to_string();
