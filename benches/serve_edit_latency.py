@@ -6,7 +6,8 @@ the line shows; repeats and prints the median and worst, in milliseconds.
 usage: serve_edit_latency.py VIGIE_BINARY SITE_ROOT [RUNS]
        serve_edit_latency.py --new-post VIGIE_BINARY SITE_ROOT [RUNS]
        serve_edit_latency.py --hugo HUGO_BINARY HUGO_SITE_ROOT [RUNS]
-Prints one line: `edit-to-served: median N ms, max N ms over R edits (start-up N ms)`.
+Prints one line: `edit-to-served: median N ms, max N ms over R edits (start-up N ms;
+each, in order: N N …)`.
 The post edited is the first Markdown file under content/ (sorted, `_index.md`
 pages aside); it is restored afterwards. With --new-post, each edit is a new
 post instead (an incident that started half an hour ago and is still going
@@ -85,8 +86,9 @@ def main():
                 time.sleep(0.002)
             samples.append((time.monotonic() - saved) * 1000)
             time.sleep(0.3)
+        each = " ".join(f"{s:.0f}" for s in samples)
         print(f"edit-to-served: median {statistics.median(samples):.0f} ms, max {max(samples):.0f} ms "
-              f"over {runs} edits (start-up {startup:.0f} ms)")
+              f"over {runs} edits (start-up {startup:.0f} ms; each, in order: {each})")
     finally:
         post.write_bytes(original)
         for path in created:
