@@ -444,19 +444,24 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
     memo.commit();
     // Without it, the next build renders every file: slower, the same site.
     let _ = timed(&mut site.timings, "save_memo", || memo_file::save(output_dir, &fingerprint, &memo, &parses));
-    timings.extend(site.timings);
-    Ok(BuildReport {
+    timings.append(&mut site.timings);
+    let report = BuildReport {
         pages: rendered.pages,
         feeds: rendered.feeds,
         calendars: rendered.calendars,
         api_files: rendered.api_files,
         badges: rendered.badges,
         incidents: site.content.incidents.len(),
-        warnings: site.content.warnings,
+        warnings: std::mem::take(&mut site.content.warnings),
         timings,
         written,
         not_rendered,
         unchanged: false,
         next_change: rendered.next_change,
-    })
+    };
+    // The posts, the parses and the memo are freed on a thread of their own
+    // (about 15 ms on one core at 10 000 posts): `vigie build` reports and
+    // exits without waiting for it.
+    std::thread::spawn(move || drop((site, parses, memo)));
+    Ok(report)
 }

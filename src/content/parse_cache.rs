@@ -36,6 +36,13 @@ pub(crate) struct ParseCache {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct SavedParses(Vec<(String, FileStamp, Arc<Incident>)>);
 
+impl SavedParses {
+    /// The posts kept, in path order: what the memo file stores.
+    pub(crate) fn posts(&self) -> &[(String, FileStamp, Arc<Incident>)] {
+        &self.0
+    }
+}
+
 impl ParseCache {
     /// The posts it holds, to keep on disk.
     pub(crate) fn saved(&self) -> SavedParses {

@@ -72,11 +72,39 @@ pub(crate) fn save(
     let parent = path.parent().unwrap_or(Path::new("/"));
     let prefix = path.file_name().map_or_else(String::new, |n| format!("{}-", n.to_string_lossy()));
     let file = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent)?;
-    // Streamed: the memo is never held twice in memory (it grows with the archive).
+    let (memo, parses) = rayon::join(|| memo.saved(), || parses.saved());
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    postcard::to_io(&(header, memo.saved(), parses.saved()), &mut writer).map_err(std::io::Error::other)?;
+    // The bytes of `postcard::to_io(&(header, memo, parses))`: a tuple and a
+    // newtype add nothing to their fields' bytes.
+    postcard::to_io(&(header, memo), &mut writer).map_err(std::io::Error::other)?;
+    write_sequence(parses.posts(), &mut writer)?;
     let file = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     file.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// How many items of a sequence [`write_sequence`] serializes at a time:
+/// the memo is never held whole a second time in memory (it grows with the archive).
+const WINDOW: usize = 4096;
+
+/// Writes `items` as postcard writes a sequence (its length, then each
+/// item's bytes), the items of each [`WINDOW`] serialized on every core
+/// and written in order: the same bytes as `postcard::to_io(items)`.
+fn write_sequence<T: Serialize + Sync>(items: &[T], writer: &mut impl std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let serialized = |item: &T, bytes: &mut Vec<u8>| postcard::to_io(item, bytes).map(|_| ());
+    postcard::to_io(&items.len(), &mut *writer).map_err(std::io::Error::other)?;
+    for window in items.chunks(WINDOW) {
+        let parts: Vec<Vec<u8>> = window
+            .par_chunks(WINDOW / 8)
+            .map(|chunk| {
+                let mut bytes = Vec::new();
+                chunk.iter().try_for_each(|item| serialized(item, &mut bytes)).map(|()| bytes)
+            })
+            .collect::<Result<_, _>>()
+            .map_err(std::io::Error::other)?;
+        parts.iter().try_for_each(|part| writer.write_all(part))?;
+    }
     Ok(())
 }
 
@@ -122,4 +150,21 @@ impl ReuseHook for KeptOnDisk<'_> {
     }
 
     fn keep_model(&self, _model: KeptModel, _patched: bool) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sequence_written_in_windows_has_the_bytes_postcard_gives_it() {
+        // More items than a window, and a last window that is not full.
+        for count in [0, 1, WINDOW / 8 + 3, 2 * WINDOW + 17] {
+            let items: Vec<(String, u64, Vec<u8>)> =
+                (0..count).map(|n| (format!("post-{n}"), n as u64 * 7919, vec![n as u8; n % 5])).collect();
+            let mut written = Vec::new();
+            write_sequence(&items, &mut written).expect("written to memory");
+            assert_eq!(written, postcard::to_stdvec(&items).expect("serialized"), "{count} items");
+        }
+    }
 }
