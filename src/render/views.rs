@@ -6,6 +6,7 @@ use super::format::{self, TimeView};
 use super::urls::service_path;
 use super::Constants;
 use crate::content::model::{Incident, Phase};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -69,7 +70,7 @@ pub(crate) struct LinkView {
 }
 
 /// An incident as list pages show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct IncidentCard {
     /// Link to its page.
     pub url: String,
@@ -109,6 +110,63 @@ pub(crate) struct IncidentCard {
     pub summary_html: Option<Arc<str>>,
 }
 
+/// How many fields [`IncidentCard::serialize_fields`] gives.
+const CARD_FIELDS: usize = 17;
+
+impl IncidentCard {
+    /// Its fields, in order, as fields of the struct `state` serializes: a
+    /// card's own, and an incident's page's ([`IncidentDetail`]), which
+    /// shows them beside its own. (Not `#[serde(flatten)]`: that hands the
+    /// fields over as a map, whose every key Tera copies, on every page.)
+    fn serialize_fields<S: SerializeStruct>(&self, state: &mut S) -> Result<(), S::Error> {
+        // Destructured, so that a field added to the card cannot be left out here.
+        let IncidentCard {
+            url,
+            title,
+            kind,
+            kind_label,
+            severity,
+            severity_label,
+            phase,
+            settled,
+            phase_label,
+            status,
+            start,
+            end,
+            actual_end,
+            duration,
+            services,
+            reference,
+            summary_html,
+        } = self;
+        state.serialize_field("url", url)?;
+        state.serialize_field("title", title)?;
+        state.serialize_field("kind", kind)?;
+        state.serialize_field("kind_label", kind_label)?;
+        state.serialize_field("severity", severity)?;
+        state.serialize_field("severity_label", severity_label)?;
+        state.serialize_field("phase", phase)?;
+        state.serialize_field("settled", settled)?;
+        state.serialize_field("phase_label", phase_label)?;
+        state.serialize_field("status", status)?;
+        state.serialize_field("start", start)?;
+        state.serialize_field("end", end)?;
+        state.serialize_field("actual_end", actual_end)?;
+        state.serialize_field("duration", duration)?;
+        state.serialize_field("services", services)?;
+        state.serialize_field("reference", reference)?;
+        state.serialize_field("summary_html", summary_html)
+    }
+}
+
+impl Serialize for IncidentCard {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("IncidentCard", CARD_FIELDS)?;
+        self.serialize_fields(&mut state)?;
+        state.end()
+    }
+}
+
 /// One timeline entry.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct UpdateView {
@@ -123,10 +181,9 @@ pub(crate) struct UpdateView {
 }
 
 /// An incident's own page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct IncidentDetail {
-    /// What lists show.
-    #[serde(flatten)]
+    /// What lists show (its fields are the page's, see [`IncidentCard::serialize_fields`]).
     pub card: IncidentCard,
     /// The summary, when the body does not start with it (`summary` in the
     /// front matter): what a page shows above the timeline.
@@ -139,6 +196,20 @@ pub(crate) struct IncidentDetail {
     pub previous: Option<LinkView>,
     /// The newer incident.
     pub next: Option<LinkView>,
+}
+
+impl Serialize for IncidentDetail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let IncidentDetail { card, lead_html, body_html, updates, previous, next } = self;
+        let mut state = serializer.serialize_struct("IncidentDetail", CARD_FIELDS + 5)?;
+        card.serialize_fields(&mut state)?;
+        state.serialize_field("lead_html", lead_html)?;
+        state.serialize_field("body_html", body_html)?;
+        state.serialize_field("updates", updates)?;
+        state.serialize_field("previous", previous)?;
+        state.serialize_field("next", next)?;
+        state.end()
+    }
 }
 
 /// Links between the pages of a list.
