@@ -42,28 +42,67 @@ pub(super) fn leftovers(parent: &Path, name: &str, owner: u32) -> Vec<PathBuf> {
     found.into_iter().map(|(_, _, path)| path).collect()
 }
 
-/// Lists everything under `folder`, on a thread of its own (the build goes
-/// on meanwhile); an error if any part of it cannot be read, since what is
-/// not listed could not be removed.
+/// Lists everything under `folder`, in the background (the build goes on
+/// meanwhile); an error if any part of it cannot be read, since what is
+/// not listed could not be removed. Its top-level entries are shared out
+/// among a few threads: a later edit's build waits for the listing before
+/// its first file, and reading thousands of folders is the kernel's time,
+/// which several threads divide.
 pub(super) fn list_in_background(folder: PathBuf) -> std::thread::JoinHandle<std::io::Result<Listing>> {
     std::thread::spawn(move || {
+        let top: Vec<PathBuf> =
+            std::fs::read_dir(&folder)?.map(|entry| entry.map(|e| e.path())).collect::<Result<_, _>>()?;
+        let next = std::sync::Mutex::new(top.into_iter());
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(LISTING_THREADS));
+        let parts: Vec<std::io::Result<Listing>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut listing = Listing::default();
+                        loop {
+                            let entry = next.lock().unwrap_or_else(|e| e.into_inner()).next();
+                            let Some(entry) = entry else { return Ok(listing) };
+                            list_into(&folder, &entry, &mut listing)?;
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|_| Err(std::io::Error::other("listing failed"))))
+                .collect()
+        });
         let mut listing = Listing::default();
-        for entry in walkdir::WalkDir::new(&folder).min_depth(1) {
-            let entry = entry?;
-            // A name that is not UTF-8 is no name of a site: the folder is emptied instead.
-            let Some(rel) = entry.path().strip_prefix(&folder).ok().and_then(Path::to_str) else {
-                let what = format!("{}: a name that is not UTF-8", entry.path().display());
-                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, what));
-            };
-            let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
-            if entry.file_type().is_dir() {
-                listing.folders.insert(rel);
-            } else {
-                listing.files.insert(rel);
-            }
+        for part in parts {
+            let part = part?;
+            listing.files.extend(part.files);
+            listing.folders.extend(part.folders);
         }
         Ok(listing)
     })
+}
+
+/// At most this many threads list a reused folder (more gain nothing on a
+/// disk, and take cores from the build).
+const LISTING_THREADS: usize = 4;
+
+/// Adds `entry` (in `folder`) and everything under it to `listing`.
+fn list_into(folder: &Path, entry: &Path, listing: &mut Listing) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(entry).follow_root_links(false) {
+        let entry = entry?;
+        // A name that is not UTF-8 is no name of a site: the folder is emptied instead.
+        let Some(rel) = entry.path().strip_prefix(folder).ok().and_then(Path::to_str) else {
+            let what = format!("{}: a name that is not UTF-8", entry.path().display());
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, what));
+        };
+        let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+        if entry.file_type().is_dir() {
+            listing.folders.insert(rel);
+        } else {
+            listing.files.insert(rel);
+        }
+    }
+    Ok(())
 }
 
 impl Listing {
@@ -142,5 +181,28 @@ mod tests {
             .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [".public.vigie-old-c", ".public.vigie-old-b", ".public.vigie-new-a"]);
+    }
+
+    #[test]
+    fn a_listing_has_every_file_and_folder_and_never_goes_through_a_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        std::fs::write(elsewhere.path().join("page.html"), "not vigie's").expect("write");
+        for year in 2016..2026 {
+            std::fs::create_dir_all(dir.path().join(format!("{year}/11/22/a"))).expect("mkdir");
+            std::fs::write(dir.path().join(format!("{year}/11/22/a/index.html")), "page").expect("write");
+        }
+        std::fs::write(dir.path().join("index.html"), "home").expect("write");
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("linked")).expect("symlink");
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("2016/linked")).expect("symlink");
+        let listing = list_in_background(dir.path().to_path_buf()).join().expect("thread").expect("listing");
+        let mut files: Vec<&str> = listing.files.iter().map(String::as_str).collect();
+        files.sort_unstable();
+        let mut expected: Vec<String> = (2016..2026).map(|year| format!("{year}/11/22/a/index.html")).collect();
+        expected.extend(["2016/linked".into(), "index.html".into(), "linked".into()]);
+        expected.sort_unstable();
+        assert_eq!(files, expected, "links are files of the listing, never followed");
+        assert_eq!(listing.folders.len(), 10 * 4);
+        assert!(listing.folders.contains("2025/11/22/a") && !listing.folders.contains("linked"));
     }
 }
