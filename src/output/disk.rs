@@ -240,13 +240,13 @@ impl DiskSink {
         Ok(self.listing()?.zip(rel).is_some_and(|(listing, rel)| listing.files.contains(rel)))
     }
 
-    fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
+    fn unchanged(&self, rel: &str, bytes: &[u8]) -> Option<(PathBuf, std::fs::Metadata)> {
         let old = self.previous.as_ref()?.join(rel);
         let meta = std::fs::symlink_metadata(&old).ok()?;
         if !meta.is_file() || meta.len() != bytes.len() as u64 {
             return None;
         }
-        (std::fs::read(&old).ok()? == bytes).then_some(old)
+        (std::fs::read(&old).ok()? == bytes).then_some((old, meta))
     }
 }
 
@@ -262,8 +262,8 @@ impl DiskSink {
     fn put_file(&self, rel: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         use std::sync::atomic::Ordering::Relaxed;
         let path = self.make_room(rel)?;
-        if let Some(old) = self.unchanged(rel, &bytes) {
-            if self.link(&old, &path) {
+        if let Some((old, meta)) = self.unchanged(rel, &bytes) {
+            if self.link(&old, &meta, &path) {
                 return Ok(());
             }
         }
@@ -289,10 +289,10 @@ impl DiskSink {
     pub(crate) fn keep(&self, rel: &str) -> bool {
         let (Some(previous), Some(marked)) = (&self.previous, self.previous_marked) else { return false };
         let old = previous.join(rel);
-        let as_built = std::fs::symlink_metadata(&old)
-            .is_ok_and(|meta| meta.is_file() && meta.modified().is_ok_and(|modified| modified <= marked));
+        let Ok(meta) = std::fs::symlink_metadata(&old) else { return false };
+        let as_built = meta.is_file() && meta.modified().is_ok_and(|modified| modified <= marked);
         // Where anything fails, the page is rendered and put, which reports it.
-        as_built && self.make_room(rel).is_ok_and(|path| self.link(&old, &path))
+        as_built && self.make_room(rel).is_ok_and(|path| self.link(&old, &meta, &path))
     }
 
     /// Makes room for the file `rel` in the staging folder (its folders;
@@ -312,10 +312,11 @@ impl DiskSink {
         Ok(path)
     }
 
-    /// Puts the previous output's file `old` at `path` as a hard link (a
-    /// reused staging folder mostly holds one already); whether it could.
-    fn link(&self, old: &Path, path: &Path) -> bool {
-        let linked = (self.reused.is_some() && same_file(old, path)) || {
+    /// Puts the previous output's file `old` (of metadata `old_meta`, read
+    /// just before) at `path` as a hard link (a reused staging folder mostly
+    /// holds one already); whether it could.
+    fn link(&self, old: &Path, old_meta: &std::fs::Metadata, path: &Path) -> bool {
+        let linked = (self.reused.is_some() && is_link_of(path, old_meta)) || {
             let _ = std::fs::remove_file(path);
             std::fs::hard_link(old, path).is_ok()
         };
@@ -331,13 +332,11 @@ fn is_folder(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
-/// Whether two paths name the same file (one is a hard link of the other).
-fn same_file(a: &Path, b: &Path) -> bool {
+/// Whether `path` names the file of metadata `file` (a file, not a link
+/// to one): one is a hard link of the other.
+fn is_link_of(path: &Path, file: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
+    std::fs::symlink_metadata(path).is_ok_and(|at| file.is_file() && at.dev() == file.dev() && at.ino() == file.ino())
 }
 
 /// Removes, on a thread of its own, the folders vigie left beside the output
