@@ -17,7 +17,7 @@ pub(crate) struct DiskSink {
     previous: Option<PathBuf>,
     /// When the previous output's marker was written: the end of the build that made it.
     previous_marked: Option<std::time::SystemTime>,
-    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    made: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
     written: std::sync::atomic::AtomicUsize,
     kept: std::sync::atomic::AtomicUsize,
     cleanup: Option<std::thread::JoinHandle<()>>,
@@ -32,7 +32,7 @@ struct Reused {
     /// The listing, or why the folder could not be emptied when it could not be listed.
     listing: std::sync::OnceLock<Result<spare::Listing, std::io::ErrorKind>>,
     /// The site-relative paths this build put in it.
-    paths_put: std::sync::Mutex<std::collections::HashSet<String>>,
+    paths_put: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
     /// Whether the build failed on the folder itself (a file it could not
     /// replace or remove): then it is not set aside for the next build to fail on.
     broken: std::sync::atomic::AtomicBool,
@@ -65,7 +65,7 @@ impl DiskSink {
             Reused {
                 pending: std::sync::Mutex::new(Some(spare::list_in_background(staging.clone()))),
                 listing: std::sync::OnceLock::new(),
-                paths_put: std::sync::Mutex::new(std::collections::HashSet::new()),
+                paths_put: std::sync::Mutex::new(rustc_hash::FxHashSet::default()),
                 broken: false.into(),
             }
         });
@@ -78,7 +78,7 @@ impl DiskSink {
             staging,
             previous,
             previous_marked,
-            made: std::sync::Mutex::new(std::collections::HashSet::new()),
+            made: std::sync::Mutex::new(rustc_hash::FxHashSet::default()),
             written: 0.into(),
             kept: 0.into(),
             cleanup: Some(cleanup),

@@ -8,15 +8,15 @@
 //! the new site does not have is removed before the swap.
 
 use super::{io, OutputError};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 /// What a reused folder held when the build took it: site-relative paths
 /// (with `/`) of its files (anything that is not a folder) and folders.
 #[derive(Debug, Default)]
 pub(super) struct Listing {
-    pub(super) files: HashSet<String>,
-    pub(super) folders: HashSet<String>,
+    pub(super) files: FxHashSet<String>,
+    pub(super) folders: FxHashSet<String>,
 }
 
 /// The leftover folders beside the output that `owner` (a user id) owns,
@@ -109,8 +109,8 @@ impl Listing {
     /// Removes from `staging` what it held when it was taken and the new
     /// site does not have: the files not in `kept` (the marker aside,
     /// written afterwards), then the folders no kept file is in, deepest first.
-    pub(super) fn remove_unused(&self, staging: &Path, kept: &HashSet<String>) -> Result<(), OutputError> {
-        let needed: HashSet<&str> = kept.iter().flat_map(|rel| ancestors(rel)).collect();
+    pub(super) fn remove_unused(&self, staging: &Path, kept: &FxHashSet<String>) -> Result<(), OutputError> {
+        let needed: FxHashSet<&str> = kept.iter().flat_map(|rel| ancestors(rel)).collect();
         // A file of the folder may have become a folder of the new site.
         let unused_files = self
             .files
