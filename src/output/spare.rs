@@ -82,8 +82,8 @@ pub(super) fn list_in_background(folder: PathBuf) -> std::thread::JoinHandle<std
     })
 }
 
-/// At most this many threads list a reused folder (more gain nothing on a
-/// disk, and take cores from the build).
+/// At most this many threads list a reused folder, however many cores the
+/// machine has: the build runs beside them (measured on 2 cores only).
 const LISTING_THREADS: usize = 4;
 
 /// Adds `entry` (in `folder`) and everything under it to `listing`.
