@@ -34,6 +34,8 @@ pub(crate) struct Templates {
     origins: Arc<BTreeMap<String, PathBuf>>,
     /// The theme's templates folder, for errors without a template.
     folder: PathBuf,
+    /// The templates that are, byte for byte, the built-in theme's.
+    built_in: std::collections::BTreeSet<String>,
 }
 
 /// The templates with one build's shared values (`site`, `t`, `generated`…)
@@ -75,7 +77,13 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let missing = built_in.iter().filter(|(name, _)| !theme.templates.contains_key(*name)).copied();
         let sources = theme.templates.iter().map(|(name, source)| (name.as_str(), source.text.as_str())).chain(missing);
-        let templates = Templates { tera: Tera::new(), origins: Arc::new(origins), folder };
+        let built_in = theme
+            .templates
+            .iter()
+            .filter(|(name, source)| crate::theme::is_built_in_template(name, &source.text))
+            .map(|(name, _)| name.clone())
+            .collect();
+        let templates = Templates { tera: Tera::new(), origins: Arc::new(origins), folder, built_in };
         tera.add_raw_templates(sources).map_err(|e| templates.compile_error(&e))?;
         Ok(Templates { tera, ..templates })
     }
@@ -88,6 +96,11 @@ impl Templates {
             Diagnostic::error(&self.folder, (0, 0), format!("cannot hand the site's values to the templates: {e}"))
         })?;
         Ok(Engine { templates: self })
+    }
+
+    /// Whether every template of `names` is the built-in theme's, byte for byte.
+    pub(crate) fn are_built_in(&self, names: &[&str]) -> bool {
+        names.iter().all(|name| self.built_in.contains(*name))
     }
 
     fn shown(&self, template: &str) -> PathBuf {
@@ -208,6 +221,12 @@ pub(crate) fn escape_html(text: &str) -> String {
     // Writing to a Vec cannot fail, and escaping keeps the text UTF-8.
     let _ = tera::escape_html(text, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// `text` escaped as [`escape_html`] does, added to `out`.
+pub(crate) fn escape_html_into(text: &str, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail.
+    let _ = tera::escape_html(text, out);
 }
 
 fn trim_period(message: &str) -> &str {

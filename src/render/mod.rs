@@ -3,7 +3,8 @@
 //! ([`jobs::Job`]); one executor renders them through the theme's
 //! templates ([`engine`], the only door to Tera) and streams them to the
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
-//! shared by every list that shows it.
+//! shared by every list that shows it; the built-in theme's card is
+//! written without the template engine ([`built_in_card`]).
 
 pub(crate) mod absolute_links;
 pub(crate) mod aliases;
@@ -11,6 +12,7 @@ pub(crate) mod api;
 pub(crate) mod availability;
 pub(crate) mod badges;
 pub(crate) mod board;
+pub(crate) mod built_in_card;
 pub(crate) mod calendars;
 pub(crate) mod engine;
 pub(crate) mod feeds;
@@ -107,6 +109,9 @@ pub(crate) struct Renderer<'a> {
     /// Each service's availability at build time, made once for the board
     /// and the service pages (see [`Renderer::availability_of`]).
     availability: std::sync::OnceLock<Vec<(&'a str, availability::AvailabilityData<'a>)>>,
+    /// The card's labels when the theme's card is the built-in one, which
+    /// is then written without the template engine ([`built_in_card`]).
+    built_in_card: Option<built_in_card::CardLabels>,
 }
 
 /// The values every template gets, whatever the page.
@@ -159,6 +164,9 @@ impl<'a> Renderer<'a> {
             t: &c.t.labels,
             service_feeds: None,
         };
+        let built_in_card = Some(&c.t.labels)
+            .filter(|_| templates.are_built_in(&built_in_card::TEMPLATES))
+            .and_then(built_in_card::CardLabels::from);
         let engine = templates.with_globals(&globals)?;
         let mut renderer = Renderer {
             c,
@@ -168,6 +176,7 @@ impl<'a> Renderer<'a> {
             records: Vec::new(),
             patched: None,
             availability: std::sync::OnceLock::new(),
+            built_in_card,
         };
         renderer.records = match kept {
             Some((mut records, patched)) if records.len() == archive.incidents.len() => {
@@ -212,8 +221,13 @@ impl<'a> Renderer<'a> {
             let input = self.input(card.place);
             self.executor
                 .keyed_fragment(CARD_KIND, card.key, &mut || {
-                    let values = CardValues { i: IncidentCard::new(input, &self.c) };
-                    self.render_text("card.html", &input.incident.path, &values).map(std::sync::Arc::from)
+                    let card = IncidentCard::new(input, &self.c);
+                    match &self.built_in_card {
+                        Some(labels) => Ok(std::sync::Arc::from(built_in_card::card_html(&card, labels))),
+                        None => self
+                            .render_text("card.html", &input.incident.path, &CardValues { i: card })
+                            .map(std::sync::Arc::from),
+                    }
                 })
                 .map(|fragment| fragment.html)
                 .map_err(Box::new)
