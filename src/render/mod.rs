@@ -3,8 +3,8 @@
 //! ([`jobs::Job`]); one executor renders them through the theme's
 //! templates ([`engine`], the only door to Tera) and streams them to the
 //! sink. Each incident's card is rendered once ([`IncidentRecord`]) and
-//! shared by every list that shows it; the built-in theme's card is
-//! written without the template engine ([`built_in_card`]).
+//! shared by every list that shows it. The built-in theme's card and
+//! incident page are written without the template engine ([`built_in`]).
 
 pub(crate) mod absolute_links;
 pub(crate) mod aliases;
@@ -12,7 +12,7 @@ pub(crate) mod api;
 pub(crate) mod availability;
 pub(crate) mod badges;
 pub(crate) mod board;
-pub(crate) mod built_in_card;
+pub(crate) mod built_in;
 pub(crate) mod calendars;
 pub(crate) mod engine;
 pub(crate) mod feeds;
@@ -109,9 +109,9 @@ pub(crate) struct Renderer<'a> {
     /// Each service's availability at build time, made once for the board
     /// and the service pages (see [`Renderer::availability_of`]).
     availability: std::sync::OnceLock<Vec<(&'a str, availability::AvailabilityData<'a>)>>,
-    /// The card's labels when the theme's card is the built-in one, which
-    /// is then written without the template engine ([`built_in_card`]).
-    built_in_card: Option<built_in_card::CardLabels>,
+    /// What vigie writes itself when the theme's card or incident page is
+    /// the built-in one ([`built_in`]).
+    built_in: Option<built_in::BuiltIn>,
 }
 
 /// The values every template gets, whatever the page.
@@ -164,9 +164,7 @@ impl<'a> Renderer<'a> {
             t: &c.t.labels,
             service_feeds: None,
         };
-        let built_in_card = Some(&c.t.labels)
-            .filter(|_| templates.are_built_in(&built_in_card::TEMPLATES))
-            .and_then(built_in_card::CardLabels::from);
+        let built_in = built_in::BuiltIn::of(templates, &c, &globals.site.feeds);
         let engine = templates.with_globals(&globals)?;
         let mut renderer = Renderer {
             c,
@@ -176,7 +174,7 @@ impl<'a> Renderer<'a> {
             records: Vec::new(),
             patched: None,
             availability: std::sync::OnceLock::new(),
-            built_in_card,
+            built_in,
         };
         renderer.records = match kept {
             Some((mut records, patched)) if records.len() == archive.incidents.len() => {
@@ -222,8 +220,8 @@ impl<'a> Renderer<'a> {
             self.executor
                 .keyed_fragment(CARD_KIND, card.key, &mut || {
                     let card = IncidentCard::new(input, &self.c);
-                    match &self.built_in_card {
-                        Some(labels) => Ok(std::sync::Arc::from(built_in_card::card_html(&card, labels))),
+                    match self.built_in.as_ref().filter(|b| b.card) {
+                        Some(b) => Ok(std::sync::Arc::from(built_in::card::card_html(&card, b))),
                         None => self
                             .render_text("card.html", &input.incident.path, &CardValues { i: card })
                             .map(std::sync::Arc::from),
@@ -249,8 +247,19 @@ impl<'a> Renderer<'a> {
         values: &impl Serialize,
         out: &mut Vec<u8>,
     ) -> Result<(), crate::diagnostics::Diagnostic> {
+        self.at(page, |address| self.engine.render(template, address, values, out))
+    }
+
+    /// What `f` makes of the address of the page at site-relative `page`.
+    pub(crate) fn at<T>(&self, page: &str, f: impl FnOnce(&PageAddress<'_>) -> T) -> T {
         let (url, permalink) = (self.c.urls.path(page), self.c.urls.absolute(page));
-        self.engine.render(template, &PageAddress { page, url: &url, permalink: &permalink }, values, out)
+        f(&PageAddress { page, url: &url, permalink: &permalink })
+    }
+
+    /// What vigie writes itself of the built-in incident page, when the
+    /// theme's is the built-in one ([`built_in`]).
+    pub(crate) fn built_in_incident_page(&self) -> Option<&built_in::BuiltIn> {
+        self.built_in.as_ref().filter(|b| b.incident_page)
     }
 
     /// [`Renderer::render`], as text (a fragment).

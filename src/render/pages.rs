@@ -6,6 +6,7 @@
 
 use super::availability::{AvailabilityData, AvailabilityView};
 use super::board::{service_order, state_view, Board, BoardView, StateView};
+use super::built_in::incident_page::{self, IncidentPageValues};
 use super::format::{self, TimeView};
 use super::jobs::{Job, RenderError};
 use super::urls::{index_file, page_path, service_path, year_path};
@@ -292,7 +293,15 @@ pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
         let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
         let as_of = job.data.as_of.map(|t| format::time_view(&t, &r.c.t.dates));
         let values = IncidentValues { incident: job.data.page.detail(&r.c)?, as_of, service_feeds };
-        r.render("incident.html", &job.page, &values, out)
+        match r.built_in_incident_page() {
+            Some(b) => {
+                let IncidentValues { incident, as_of, service_feeds } = &values;
+                let page = IncidentPageValues { incident, as_of: as_of.as_ref(), service_feeds };
+                r.at(&job.page, |address| incident_page::write(out, b, address, &page));
+                Ok(())
+            }
+            None => r.render("incident.html", &job.page, &values, out),
+        }
     })
 }
 

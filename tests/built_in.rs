@@ -1,9 +1,9 @@
-//! The built-in theme's card is written by vigie without the template
-//! engine (`src/render/built_in_card.rs`) while the theme's `card.html` and
-//! `badges.html` are the built-in ones. Each site here is built that way,
-//! then again with a `card.html` or `badges.html` that differs from the
+//! The built-in theme's card and incident page are written by vigie
+//! without the template engine (`src/render/built_in/`) while the theme's
+//! templates they stand for are the built-in ones. Each site here is built
+//! that way, then again with each of those templates differing from the
 //! built-in one only by a trailing Tera comment (which renders nothing, and
-//! makes Tera render the card): every file must be the same.
+//! makes Tera render what uses it): every file must be the same.
 
 mod common;
 
@@ -31,7 +31,7 @@ fn assert_same_with_tera(site: &FixtureSite) {
     site.build();
     let written = output_without_fingerprint(site);
     assert!(written.len() > 10, "[{}] the site has {} files", site.label(), written.len());
-    for template in ["card.html", "badges.html"] {
+    for template in ["card.html", "badges.html", "incident.html", "base.html", "components.html"] {
         site.write(&format!("templates/{template}"), rendered_by_tera(template));
         site.build();
         let rendered = output_without_fingerprint(site);
@@ -43,7 +43,7 @@ fn assert_same_with_tera(site: &FixtureSite) {
 }
 
 #[test]
-fn the_cards_fixture_every_branch_of_the_card() {
+fn the_cards_fixture_every_branch_of_the_card_and_page() {
     assert_same_with_tera(&FixtureSite::copy("cards"));
 }
 
