@@ -89,6 +89,12 @@ fn run_build(args: BuildArgs, verbose: bool) -> Result<(), vigie::Error> {
             eprintln!("  {step:<14} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
         eprintln!("  {} files not rendered again: the last build's memo says they are the same", report.not_rendered);
+        if !report.built_in.is_empty() {
+            eprintln!(
+                "  {}: written by vigie without the template engine (the theme's are the built-in ones)",
+                report.built_in.join(", ")
+            );
+        }
     }
     eprintln!(
         "Built {} pages, {} feeds, {} calendars, {} status API files, {} badges from {} incidents in {} ms → {} ({} files written, {} unchanged)",

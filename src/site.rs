@@ -109,6 +109,9 @@ pub struct BuildReport {
     pub unchanged: bool,
     /// When the output will next change by itself (a rebuild is due then).
     pub next_change: Option<NextChange>,
+    /// The templates whose files vigie wrote itself, without the template
+    /// engine, the theme's being the built-in ones (`card.html`, `incident.html`).
+    pub built_in: Vec<&'static str>,
 }
 
 /// The next moment at which a build of the same tree gives another site:
@@ -283,11 +286,12 @@ impl Site {
         let (pages, (feeds, calendars, api_files, badges)) = (pages?, others?);
         timed(timings, "copy_static", || copy_static(statics, &tracked, &r.executor, sink))?;
         let next_change = NextChange::of(&archive);
+        let built_in = r.written_by_vigie();
         if let Some(hook) = hook {
             let model = KeptModel { archive: archive.keep(&self.content), records: std::mem::take(&mut r.records) };
             hook.keep_model(model, patched_posts.is_some());
         }
-        Ok(Rendered { pages, feeds, calendars, api_files, badges, next_change, patched_posts })
+        Ok(Rendered { pages, feeds, calendars, api_files, badges, next_change, patched_posts, built_in })
     }
 
     /// Renders the whole site into memory.
@@ -316,6 +320,8 @@ pub(crate) struct Rendered {
     /// How many posts the model kept from the last good build was patched
     /// with, when it was (`vigie serve`, see [`Archive::reusing`]).
     pub patched_posts: Option<usize>,
+    /// The templates whose files vigie wrote itself (see [`crate::render::built_in`]).
+    pub built_in: Vec<&'static str>,
 }
 
 /// Passes files on to a sink, remembering their paths (so that static files
@@ -458,6 +464,7 @@ pub fn build(options: BuildOptions, output_dir: &Path) -> Result<BuildReport, Er
         not_rendered,
         unchanged: false,
         next_change: rendered.next_change,
+        built_in: rendered.built_in,
     };
     // The posts, the parses and the memo are freed on a thread of their own
     // (about 15 ms on one core at 10 000 posts): `vigie build` reports and

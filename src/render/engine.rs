@@ -34,8 +34,9 @@ pub(crate) struct Templates {
     origins: Arc<BTreeMap<String, PathBuf>>,
     /// The theme's templates folder, for errors without a template.
     folder: PathBuf,
-    /// The templates that are, byte for byte, the built-in theme's.
-    built_in: std::collections::BTreeSet<String>,
+    /// The templates whose text vigie's own writers reproduce
+    /// ([`super::built_in::reproduces`]).
+    reproduced: std::collections::BTreeSet<String>,
 }
 
 /// The templates with one build's shared values (`site`, `t`, `generated`…)
@@ -77,13 +78,13 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         let missing = built_in.iter().filter(|(name, _)| !theme.templates.contains_key(*name)).copied();
         let sources = theme.templates.iter().map(|(name, source)| (name.as_str(), source.text.as_str())).chain(missing);
-        let built_in = theme
+        let reproduced = theme
             .templates
             .iter()
-            .filter(|(name, source)| crate::theme::is_built_in_template(name, &source.text))
+            .filter(|(name, source)| super::built_in::reproduces(name, &source.text))
             .map(|(name, _)| name.clone())
             .collect();
-        let templates = Templates { tera: Tera::new(), origins: Arc::new(origins), folder, built_in };
+        let templates = Templates { tera: Tera::new(), origins: Arc::new(origins), folder, reproduced };
         tera.add_raw_templates(sources).map_err(|e| templates.compile_error(&e))?;
         Ok(Templates { tera, ..templates })
     }
@@ -98,9 +99,10 @@ impl Templates {
         Ok(Engine { templates: self })
     }
 
-    /// Whether every template of `names` is the built-in theme's, byte for byte.
+    /// Whether vigie's own writers reproduce every template of `names`
+    /// (each is the built-in theme's, byte for byte).
     pub(crate) fn are_built_in(&self, names: &[&str]) -> bool {
-        names.iter().all(|name| self.built_in.contains(*name))
+        names.iter().all(|name| self.reproduced.contains(*name))
     }
 
     fn shown(&self, template: &str) -> PathBuf {

@@ -256,6 +256,16 @@ impl<'a> Renderer<'a> {
         f(&PageAddress { page, url: &url, permalink: &permalink })
     }
 
+    /// The templates whose files vigie writes itself, without the template engine.
+    pub(crate) fn written_by_vigie(&self) -> Vec<&'static str> {
+        let Some(b) = &self.built_in else { return Vec::new() };
+        [(b.card, "card.html"), (b.incident_page, "incident.html")]
+            .into_iter()
+            .filter(|(yes, _)| *yes)
+            .map(|(_, t)| t)
+            .collect()
+    }
+
     /// What vigie writes itself of the built-in incident page, when the
     /// theme's is the built-in one ([`built_in`]).
     pub(crate) fn built_in_incident_page(&self) -> Option<&built_in::BuiltIn> {

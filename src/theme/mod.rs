@@ -43,13 +43,6 @@ fn unreadable(path: &Path, error: &std::io::Error) -> Diagnostic {
 
 include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 
-/// Whether `text` is, byte for byte, the built-in default theme's template
-/// `name` (so that what renders it may skip the template engine).
-pub(crate) fn is_built_in_template(name: &str, text: &str) -> bool {
-    let rel = format!("templates/{name}");
-    EMBEDDED_DEFAULT_THEME.iter().any(|(path, bytes)| *path == rel && *bytes == text.as_bytes())
-}
-
 /// Reads theme `name` for the site at `root`.
 pub(crate) fn load(root: &Path, name: &str) -> Result<ThemeFiles, Diagnostic> {
     let dir = root.join("themes").join(name);

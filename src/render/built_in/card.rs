@@ -3,7 +3,8 @@
 //! it (see [`super`]). Every list shows one card per incident, so it is
 //! the one fragment made for every post.
 
-use super::{shown, BuiltIn, Html, Labels};
+use super::badges::badges;
+use super::{shown, BuiltIn, Html};
 use crate::render::views::IncidentCard;
 
 /// The templates the card stands for.
@@ -26,9 +27,9 @@ pub(crate) fn card_html(i: &IncidentCard, b: &BuiltIn) -> String {
         out.raw(" – ").time(end, if end.date == i.start.date { &end.time } else { &end.long });
     }
     if let Some(actual) = &i.actual_end {
-        let (label, shown) =
+        let (label, written) =
             if actual.date == i.start.date { (&t.ended_at, &actual.time) } else { (&t.ended_on, &actual.long) };
-        out.raw(" <span class=\"actual-end\">(").raw(label).raw(" ").time(actual, shown).raw(")</span>");
+        out.raw(" <span class=\"actual-end\">(").raw(label).raw(" ").time(actual, written).raw(")</span>");
     }
     if let Some(duration) = shown(&i.duration) {
         out.raw(" <span class=\"duration\">(").text(duration).raw(")</span>");
@@ -43,16 +44,4 @@ pub(crate) fn card_html(i: &IncidentCard, b: &BuiltIn) -> String {
     out.raw("\n</article>\n");
     // Only text and escaped text went in.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// `badges.html`, as the card and the incident page include it.
-pub(super) fn badges(out: &mut Html<'_>, i: &IncidentCard, t: &Labels) {
-    out.raw("\n<ul class=\"badges\" aria-label=\"").raw(&t.badges_label).raw("\">\n  <li class=\"badge kind-");
-    out.text(i.kind).raw("\">").text(&i.kind_label).raw("</li>");
-    if let Some(severity) = shown(&i.severity) {
-        out.raw("\n  <li class=\"badge severity-").text(severity).raw("\"><span class=\"visually-hidden\">");
-        out.raw(&t.severity).raw("&nbsp;: </span>").text(i.severity_label.as_deref().unwrap_or_default());
-        out.raw("</li>");
-    }
-    out.raw("\n  <li class=\"badge phase-").text(i.phase).raw("\">").text(&i.phase_label).raw("</li>\n</ul>\n");
 }

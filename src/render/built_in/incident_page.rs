@@ -3,7 +3,7 @@
 //! `components.html` it uses), written from its values as Tera writes it
 //! (see [`super`]).
 
-use super::card::badges;
+use super::badges::badges;
 use super::{shown, BuiltIn, FeedValues, Html};
 use crate::render::engine::PageAddress;
 use crate::render::format::TimeView;

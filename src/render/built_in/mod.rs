@@ -2,13 +2,15 @@
 //! post, written straight from their values instead of through the
 //! template engine: the card ([`card`], `card.html` with `badges.html`) and
 //! the incident page ([`incident_page`], `incident.html` in `base.html`).
-//! Each is used only while the templates it stands for are the built-in
-//! ones byte for byte ([`Templates::are_built_in`]) and `t` has every label
-//! they show; otherwise Tera renders the theme's. Each writes what Tera
-//! writes from those templates, byte for byte: whitespace control, escaping
-//! (Tera's own function) and truthiness included. `tests/built_in.rs`
-//! builds sites both ways and compares every file.
+//! Each is used only while the templates it stands for are the ones it
+//! reproduces byte for byte ([`REPRODUCED`], [`Templates::are_built_in`])
+//! and `t` has every label they show; otherwise Tera renders the theme's.
+//! Each writes what Tera writes from those templates, byte for byte:
+//! whitespace control, escaping (Tera's own function) and truthiness
+//! included. `tests/built_in.rs` builds sites both ways and compares every
+//! file.
 
+mod badges;
 pub(crate) mod card;
 pub(crate) mod incident_page;
 
@@ -17,6 +19,24 @@ use super::format::TimeView;
 use super::views::{FeedLinks, ServiceLink};
 use super::Constants;
 use std::collections::BTreeMap;
+
+/// The templates the writers reproduce, with the XXH3 hash of the text they
+/// reproduce: the built-in theme's. A template with any other text (the
+/// built-in one edited, or checked out with CRLF line ends) is Tera's to
+/// render; editing the built-in one means editing its writer too, and
+/// `the_writers_reproduce_the_built_in_templates` says so.
+const REPRODUCED: [(&str, u64); 5] = [
+    ("badges.html", 9916883262201134999),
+    ("base.html", 16292718709295251370),
+    ("card.html", 695583584654529209),
+    ("components.html", 12239957162725928579),
+    ("incident.html", 9357558288382472495),
+];
+
+/// Whether the writers reproduce template `name` of text `text`.
+pub(crate) fn reproduces(name: &str, text: &str) -> bool {
+    REPRODUCED.iter().any(|&(n, hash)| n == name && xxhash_rust::xxh3::xxh3_64(text.as_bytes()) == hash)
+}
 
 /// What the built-in writers take from the build, escaped once, and which
 /// of them the theme lets vigie use.
@@ -148,7 +168,7 @@ fn shown<T: AsRef<str>>(text: &Option<T>) -> Option<&str> {
 struct Html<'o>(&'o mut Vec<u8>);
 
 impl Html<'_> {
-    /// Template text, or a value printed with `| safe`.
+    /// Template text, a value printed with `| safe`, or one escaped beforehand.
     fn raw(&mut self, text: impl AsRef<[u8]>) -> &mut Self {
         self.0.extend_from_slice(text.as_ref());
         self
@@ -194,6 +214,20 @@ mod tests {
         }
         let theme = crate::theme::load(root.path(), "default").expect("the built-in theme");
         Templates::compile(&theme, &[]).expect("compiles")
+    }
+
+    #[test]
+    fn the_writers_reproduce_the_built_in_templates() {
+        let root = tempfile::tempdir().expect("a temporary folder");
+        let theme = crate::theme::load(root.path(), "default").expect("the built-in theme");
+        for (name, hash) in REPRODUCED {
+            let now = xxhash_rust::xxh3::xxh3_64(theme.templates[name].text.as_bytes());
+            assert_eq!(
+                now, hash,
+                "the built-in {name} changed: make its writer in src/render/built_in/ write what it renders \
+                 (tests/built_in.rs compares them), then set its hash in REPRODUCED to {now}"
+            );
+        }
     }
 
     #[test]
