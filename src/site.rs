@@ -22,7 +22,8 @@ use crate::render::{
 use crate::theme::{self, i18n::Translations};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -241,7 +242,7 @@ impl Site {
         let keep_months = self.config.calendar_keep_months;
         let (archive, patched) =
             timed(timings, "index", || Archive::reusing(&self.content, now, keep_months, kept_archive));
-        let tracked = TrackingSink { inner: sink, paths: Mutex::new(HashSet::new()) };
+        let tracked = TrackingSink { inner: sink, paths: Mutex::new(FxHashSet::default()) };
         let c = Constants {
             config: &self.config,
             t: &self.translations,
@@ -263,9 +264,11 @@ impl Site {
         let (pages, others) = rayon::join(
             || -> Result<usize, RenderError> {
                 let t = &mut page_timings;
-                let mut pages = timed(t, "render_home", || pages::render_home(&r, &years))?;
+                // The incident pages first: each renders its incident's card
+                // from the values it made for itself, for the lists to show.
+                let mut pages = timed(t, "render_incidents", || pages::render_incidents(&r))?;
+                pages += timed(t, "render_home", || pages::render_home(&r, &years))?;
                 pages += timed(t, "render_years", || pages::render_years(&r, &years))?;
-                pages += timed(t, "render_incidents", || pages::render_incidents(&r))?;
                 pages += timed(t, "render_services", || pages::render_services(&r))?;
                 pages += timed(t, "render_not_found", || pages::render_not_found(&r))?;
                 pages += timed(t, "render_aliases", || aliases::render_aliases(&r))?;
@@ -328,7 +331,7 @@ pub(crate) struct Rendered {
 /// never replace a generated page).
 struct TrackingSink<'s> {
     inner: &'s dyn Sink,
-    paths: Mutex<HashSet<String>>,
+    paths: Mutex<FxHashSet<String>>,
 }
 
 impl Sink for TrackingSink<'_> {

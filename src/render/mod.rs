@@ -135,8 +135,8 @@ struct SiteView<'a> {
 
 /// The card template's values.
 #[derive(Serialize)]
-struct CardValues {
-    i: IncidentCard,
+struct CardValues<'v> {
+    i: &'v IncidentCard,
 }
 
 impl<'a> Renderer<'a> {
@@ -215,13 +215,36 @@ impl<'a> Renderer<'a> {
     /// The HTML of `card`, rendered the first time it is asked for (through
     /// the reuse hook, which may have it from an earlier build).
     pub(crate) fn card_html<'s>(&'s self, card: &'s Card) -> Result<&'s str, crate::diagnostics::Diagnostic> {
+        self.card_html_from(card, None)
+    }
+
+    /// Renders incident `n`'s card from `view` (its values, which its page
+    /// made too) unless a page already asked for it: the values of each
+    /// incident are then made once for its page and its card.
+    pub(crate) fn share_card(&self, n: usize, view: &IncidentCard) -> Result<(), crate::diagnostics::Diagnostic> {
+        self.records.get(n).map_or(Ok(()), |record| self.card_html_from(&record.card, Some(view)).map(|_| ()))
+    }
+
+    /// [`Renderer::card_html`], from `view` when given (else made now).
+    fn card_html_from<'s>(
+        &'s self,
+        card: &'s Card,
+        view: Option<&IncidentCard>,
+    ) -> Result<&'s str, crate::diagnostics::Diagnostic> {
         let html = card.html.get_or_init(|| {
             let input = self.input(card.place);
             self.executor
                 .keyed_fragment(CARD_KIND, card.key, &mut || {
-                    let card = IncidentCard::new(input, &self.c);
+                    let made;
+                    let card = match view {
+                        Some(view) => view,
+                        None => {
+                            made = IncidentCard::new(input, &self.c);
+                            &made
+                        }
+                    };
                     match self.built_in.as_ref().filter(|b| b.card) {
-                        Some(b) => Ok(std::sync::Arc::from(built_in::card::card_html(&card, b))),
+                        Some(b) => Ok(std::sync::Arc::from(built_in::card::card_html(card, b))),
                         None => self
                             .render_text("card.html", &input.incident.path, &CardValues { i: card })
                             .map(std::sync::Arc::from),

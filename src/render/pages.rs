@@ -22,6 +22,8 @@ use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::hash::Hash;
 
 /// How many page numbers are linked on each side of the current page.
 const PAGINATION_WINDOW: usize = 2;
@@ -252,17 +254,27 @@ impl<'a> IncidentPage<'a> {
 
 /// An incident's page job: the page, and the build time while the
 /// incident is not settled (its page then says « État au … »).
-#[derive(Hash)]
 struct IncidentPageJob<'a> {
     page: IncidentPage<'a>,
     as_of: Option<DateTime<Tz>>,
+    /// Where the incident is in the archive (to share its card's values);
+    /// not part of the key: a page does not change when its incident moves.
+    place: usize,
+}
+
+impl Hash for IncidentPageJob<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // The fields `derive(Hash)` would hash, in its order, but the place.
+        self.page.hash(state);
+        self.as_of.hash(state);
+    }
 }
 
 #[derive(Serialize)]
-struct IncidentValues {
+struct IncidentValues<'f> {
     incident: IncidentDetail,
     as_of: Option<TimeView>,
-    service_feeds: Vec<super::views::FeedLinks>,
+    service_feeds: Vec<&'f super::views::FeedLinks>,
 }
 
 /// Renders one page per incident (after an edit in place, only those that
@@ -284,15 +296,27 @@ pub(crate) fn render_incidents(r: &Renderer<'_>) -> Result<usize, RenderError> {
             Job {
                 file: index_file(path),
                 page: path.as_str().into(),
-                data: IncidentPageJob { page: IncidentPage::of(r, n), as_of },
+                data: IncidentPageJob { page: IncidentPage::of(r, n), as_of, place: n },
             }
         })
         .collect();
+    // Each service's feed links, made once for every page that shows them.
+    let feeds: BTreeMap<&str, super::views::FeedLinks> =
+        r.c.config.services.keys().map(|k| (k.as_str(), service_feeds(r.c.config, &r.c.urls, k))).collect();
     r.executor.run(KIND, &jobs, |job, out| {
         let incident = job.data.page.incident.incident;
-        let service_feeds = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect();
+        let made;
+        let service_feeds = match incident.services.iter().map(|k| feeds.get(k.as_str())).collect::<Option<Vec<_>>>() {
+            Some(shown) => shown,
+            None => {
+                made = incident.services.iter().map(|k| service_feeds(r.c.config, &r.c.urls, k)).collect::<Vec<_>>();
+                made.iter().collect()
+            }
+        };
         let as_of = job.data.as_of.map(|t| format::time_view(&t, &r.c.t.dates));
-        let values = IncidentValues { incident: job.data.page.detail(&r.c)?, as_of, service_feeds };
+        let detail = job.data.page.detail(&r.c)?;
+        r.share_card(job.data.place, &detail.card)?;
+        let values = IncidentValues { incident: detail, as_of, service_feeds };
         match r.built_in_incident_page() {
             Some(b) => {
                 let IncidentValues { incident, as_of, service_feeds } = &values;

@@ -19,7 +19,7 @@ pub(crate) struct IncidentPageValues<'v> {
     /// The build time, while the incident is not settled.
     pub as_of: Option<&'v TimeView>,
     /// The feeds of each of its services, in its services' order.
-    pub service_feeds: &'v [FeedLinks],
+    pub service_feeds: &'v [&'v FeedLinks],
 }
 
 /// Writes the page at `address` into `out`, as `incident.html` renders it.
