@@ -65,11 +65,6 @@ impl FileStamp {
         std::fs::metadata(path).ok().map(|meta| FileStamp::of(&meta))
     }
 
-    /// The file's length in bytes.
-    pub(crate) fn len(&self) -> u64 {
-        self.len
-    }
-
     /// Whether two reads with this same stamp are sure to be of the same
     /// content: a file system that keeps no modification time tells nothing.
     pub(crate) fn is_telling(&self) -> bool {

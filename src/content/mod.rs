@@ -61,28 +61,13 @@ pub(crate) fn with_parser<T>(config: &SiteConfig, parse: impl FnOnce(&ParseConte
     parse(&ParseContext { config, markdown: &markdown })
 }
 
-/// The least a load keeps the bodies of, in bytes of posts (see [`kept_bodies_bytes`]).
-pub(crate) const KEPT_BODIES_BYTES: usize = 64 << 20;
-
-/// What a build aims to hold at most, in bytes: about one byte for each
-/// byte of sources (the model, the views, the pages being written) and one
-/// for each byte of body kept rendered (see [`kept_bodies_bytes`]).
-const MEMORY_AIM: u64 = 600 << 20;
-
-/// How many bytes of posts a load of `source_bytes` of posts keeps the
-/// bodies of, rendered as they are parsed; the bodies of the posts read
-/// beyond stay in their files until their page is rendered
-/// ([`model::Body::InFile`]). Reading a body again costs time on every
-/// build (about 9 % of a build of 50 000 posts); keeping every body costs
+/// How many bytes of posts a load keeps the bodies of, rendered as they
+/// are parsed; the bodies of the posts read beyond stay in their files
+/// until their page is rendered ([`model::Body::InFile`]). Reading a body
+/// again costs a little time on every build; keeping every body costs
 /// memory in proportion to the archive (half of a build's memory at 100 000
-/// posts). So a load keeps every body while the sources and the bodies fit
-/// in [`MEMORY_AIM`] (archives of up to 300 MiB of posts, some 60 000
-/// posts), then what is left of it, and never less than
-/// [`KEPT_BODIES_BYTES`]. Either way the pages are the same bytes.
-pub(crate) fn kept_bodies_bytes(source_bytes: u64) -> usize {
-    let left = MEMORY_AIM.saturating_sub(source_bytes);
-    usize::try_from(left).unwrap_or(usize::MAX).max(KEPT_BODIES_BYTES)
-}
+/// posts). Either way the pages are the same bytes.
+pub(crate) const KEPT_BODIES_BYTES: usize = 64 << 20;
 
 /// What is left of a load's [`KEPT_BODIES_BYTES`], shared by the threads that parse.
 pub(crate) struct BodyBudget(std::sync::atomic::AtomicUsize);
@@ -250,18 +235,6 @@ mod tests {
     use super::*;
 
     const POST: &str = "\u{feff}+++\ntitle = \"Panne\"\nstart = 2024-03-01T10:00:00+01:00\nservices = [\"mail\"]\nseverity = \"minor\"\n+++\nDébut\u{7}.\n\n<!-- more -->\n\nSuite [lien](https://example.fr/).\n";
-
-    #[test]
-    fn a_load_keeps_every_body_while_sources_and_bodies_fit_the_aim_then_what_is_left() {
-        const MIB: u64 = 1 << 20;
-        let kept = |sources_mib: u64| kept_bodies_bytes(sources_mib * MIB) as u64 / MIB;
-        // Every body, up to half the aim (50 000 posts of the benchmark: 236 MiB).
-        assert_eq!((kept(47), kept(236), kept(300)), (600 - 47, 600 - 236, 300));
-        assert!(kept(236) >= 236 && kept(300) >= 300);
-        // Beyond, what is left of the aim (100 000 posts: 471 MiB), never less than the least.
-        assert_eq!((kept(471), kept(536), kept(537), kept(10_000)), (129, 64, 64, 64));
-        assert_eq!(kept_bodies_bytes(0), 600 << 20);
-    }
 
     #[test]
     fn every_post_of_the_example_archive_renders_the_same_body_from_its_file() {

@@ -199,13 +199,12 @@ pub enum Change {
     LeavesCalendar,
 }
 
-/// An incident's body (the Markdown after the front matter). Past the
-/// bytes of posts a load keeps the bodies of
-/// ([`crate::content::kept_bodies_bytes`]), a post keeps only where its
-/// body starts: the page that shows it reads the file again and renders it
-/// then ([`crate::content::body_html`]), so that a build of a large archive
-/// never holds every body at once (at 100 000 posts, the bodies' HTML would
-/// be half of its memory).
+/// An incident's body (the Markdown after the front matter). Past the first
+/// [`crate::content::KEPT_BODIES_BYTES`] of posts a load reads, a post keeps
+/// only where its body starts: the page that shows it reads the file again
+/// and renders it then ([`crate::content::body_html`]), so that a build of a
+/// large archive never holds every body at once (at 100 000 posts, the
+/// bodies' HTML would be half of its memory).
 /// Kept on disk between builds as where it starts in its file only (the
 /// rendered HTML would make the memo as big as the archive): read back, it
 /// is rendered by the page that shows it, if that page is rendered again.

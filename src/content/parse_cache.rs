@@ -9,9 +9,7 @@
 use crate::config::SiteConfig;
 use crate::content::model::Incident;
 use crate::content::parse::{ParseContext, Parsed};
-use crate::content::{
-    assemble, kept_bodies_bytes, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES,
-};
+use crate::content::{assemble, load, parse_file, with_parser, BodyBudget, Content, KEPT_BODIES_BYTES};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::FileStamp;
 use rayon::prelude::*;
@@ -123,9 +121,9 @@ fn load_with(
     cache: &mut ParseCache,
     changed: Option<&[PathBuf]>,
 ) -> Result<Content, Diagnostics> {
+    let kept_bodies = BodyBudget::new(KEPT_BODIES_BYTES);
+    let parse_file = |path: &Path| parse_file(root, path, cx, &kept_bodies);
     if let Some((parse, forget)) = changed.and_then(|changed| cache.plan(root, changed)) {
-        let kept_bodies = BodyBudget::new(KEPT_BODIES_BYTES);
-        let parse_file = |path: &Path| parse_file(root, path, cx, &kept_bodies);
         for path in &forget {
             cache.files.remove(path);
         }
@@ -151,18 +149,18 @@ fn load_with(
     cache.walk_errors = diagnostics.clone();
     let old = std::mem::take(&mut cache.files);
     let seen_changed: std::collections::HashSet<&PathBuf> = changed.unwrap_or_default().iter().collect();
-    // The stamps first: their lengths tell how many bodies the load can keep.
-    let stamps: Vec<_> = files.par_iter().map(|path| FileStamp::read(path)).collect();
-    let kept_bodies = BodyBudget::new(kept_bodies_bytes(stamps.iter().flatten().map(FileStamp::len).sum()));
-    let parse_file = |path: &Path| parse_file(root, path, cx, &kept_bodies);
     let parsed: Vec<_> = files
         .par_iter()
-        .zip(stamps)
-        .map(|(path, stamp)| match old.get(path) {
-            Some((Some(was), parsed)) if Some(*was) == stamp && was.is_telling() && !seen_changed.contains(path) => {
-                (stamp, parsed.clone())
+        .map(|path| {
+            let stamp = FileStamp::read(path);
+            match old.get(path) {
+                Some((Some(was), parsed))
+                    if Some(*was) == stamp && was.is_telling() && !seen_changed.contains(path) =>
+                {
+                    (stamp, parsed.clone())
+                }
+                _ => (stamp, parse_file(path)),
             }
-            _ => (stamp, parse_file(path)),
         })
         .collect();
     cache.files = files.into_iter().zip(parsed).collect();
