@@ -36,6 +36,13 @@ pub(crate) struct ParseCache {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct SavedParses(Vec<(String, FileStamp, Arc<Incident>)>);
 
+impl From<Vec<(String, FileStamp, Arc<Incident>)>> for SavedParses {
+    /// The posts a memo file stores, read back.
+    fn from(posts: Vec<(String, FileStamp, Arc<Incident>)>) -> SavedParses {
+        SavedParses(posts)
+    }
+}
+
 impl SavedParses {
     /// The posts kept, in path order: what the memo file stores.
     pub(crate) fn posts(&self) -> &[(String, FileStamp, Arc<Incident>)] {

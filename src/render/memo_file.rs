@@ -27,8 +27,10 @@ use std::sync::Arc;
 
 /// The layout of the file; another one is ignored (2: posts kept with their
 /// whole [`crate::paths::FileStamp`], not only their size and modification
-/// time; 3: no cards, and lists keyed by their cards' keys).
-const FORMAT: u32 = 3;
+/// time; 3: no cards, and lists keyed by their cards' keys; 4: the memo and
+/// each window of posts as a part of its own, its length first, read back
+/// on every core).
+const FORMAT: u32 = 4;
 
 /// What a memo file says about itself.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -47,16 +49,49 @@ pub(crate) fn memo_path(output: &Path) -> PathBuf {
 
 /// What the build that made `output` kept, when it was kept and a build of
 /// these `constants` may use it: its render memo and its parses; else empty
-/// ones (everything is parsed and rendered).
+/// ones (everything is parsed and rendered). The memo and the windows of
+/// posts are read back on every core.
 pub(crate) fn load(output: &Path, constants: u64) -> (RenderMemo, ParseCache) {
     let read = || -> Option<(RenderMemo, ParseCache)> {
         let recorded = recorded_fingerprint(output)?;
         let bytes = std::fs::read(memo_path(output)).ok()?;
-        let (header, memo, parses): (Header, SavedMemo, SavedParses) = postcard::from_bytes(&bytes).ok()?;
-        let expected = Header { format: FORMAT, constants, output: recorded };
-        (header == expected).then(|| (RenderMemo::from_saved(memo), ParseCache::from_saved(parses)))
+        let (header, rest): (Header, _) = postcard::take_from_bytes(&bytes).ok()?;
+        if header != (Header { format: FORMAT, constants, output: recorded }) {
+            return None;
+        }
+        let (memo, rest) = take_part(rest)?;
+        let (windows, rest): (usize, _) = postcard::take_from_bytes(rest).ok()?;
+        let mut parts = Vec::with_capacity(windows.min(rest.len()));
+        let mut rest = rest;
+        for _ in 0..windows {
+            let (part, after) = take_part(rest)?;
+            parts.push(part);
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+        let (memo, posts) = rayon::join(
+            || postcard::from_bytes::<SavedMemo>(memo).ok().map(RenderMemo::from_saved),
+            || read_windows(&parts),
+        );
+        Some((memo?, ParseCache::from_saved(SavedParses::from(posts?))))
     };
     read().unwrap_or_default()
+}
+
+/// One part of the file: its length, then that many bytes.
+fn take_part(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (length, rest): (u64, _) = postcard::take_from_bytes(bytes).ok()?;
+    let length = usize::try_from(length).ok().filter(|&l| l <= rest.len())?;
+    Some(rest.split_at(length))
+}
+
+/// The posts of every window written by [`write_windows`], in order.
+fn read_windows<T: serde::de::DeserializeOwned + Send>(parts: &[&[u8]]) -> Option<Vec<T>> {
+    use rayon::prelude::*;
+    let windows: Vec<Vec<T>> = parts.par_iter().map(|part| postcard::from_bytes(part).ok()).collect::<Option<_>>()?;
+    Some(windows.into_iter().flatten().collect())
 }
 
 /// Keeps `memo` (committed after the build of `fingerprint` was swapped in)
@@ -72,38 +107,41 @@ pub(crate) fn save(
     let parent = path.parent().unwrap_or(Path::new("/"));
     let prefix = path.file_name().map_or_else(String::new, |n| format!("{}-", n.to_string_lossy()));
     let file = tempfile::Builder::new().prefix(&prefix).tempfile_in(parent)?;
-    let (memo, parses) = rayon::join(|| memo.saved(), || parses.saved());
+    let (memo, parses) =
+        rayon::join(|| postcard::to_stdvec(&memo.saved()).map_err(std::io::Error::other), || parses.saved());
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    // The bytes of `postcard::to_io(&(header, memo, parses))`: a tuple and a
-    // newtype add nothing to their fields' bytes.
-    postcard::to_io(&(header, memo), &mut writer).map_err(std::io::Error::other)?;
-    write_sequence(parses.posts(), &mut writer)?;
+    postcard::to_io(&header, &mut writer).map_err(std::io::Error::other)?;
+    write_part(&memo?, &mut writer)?;
+    write_windows(parses.posts(), &mut writer)?;
     let file = writer.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     file.persist(&path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// How many items of a sequence [`write_sequence`] serializes at a time:
-/// the memo is never held whole a second time in memory (it grows with the archive).
-const WINDOW: usize = 4096;
+/// How many posts a window holds: a window is serialized, and read back,
+/// on one core; the memo is never held whole a second time in memory (it
+/// grows with the archive).
+const WINDOW: usize = 512;
 
-/// Writes `items` as postcard writes a sequence (its length, then each
-/// item's bytes), the items of each [`WINDOW`] serialized on every core
-/// and written in order: the same bytes as `postcard::to_io(items)`.
-fn write_sequence<T: Serialize + Sync>(items: &[T], writer: &mut impl std::io::Write) -> std::io::Result<()> {
+/// Writes `bytes` as one part of the file: its length, then the bytes.
+fn write_part(bytes: &[u8], writer: &mut impl std::io::Write) -> std::io::Result<()> {
+    postcard::to_io(&(bytes.len() as u64), &mut *writer).map_err(std::io::Error::other)?;
+    writer.write_all(bytes)
+}
+
+/// Writes `items` in windows of [`WINDOW`]: their number, then each
+/// window's postcard bytes as one part, serialized on every core (eight
+/// windows at a time) and written in order.
+fn write_windows<T: Serialize + Sync>(items: &[T], writer: &mut impl std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let serialized = |item: &T, bytes: &mut Vec<u8>| postcard::to_io(item, bytes).map(|_| ());
-    postcard::to_io(&items.len(), &mut *writer).map_err(std::io::Error::other)?;
-    for window in items.chunks(WINDOW) {
-        let parts: Vec<Vec<u8>> = window
-            .par_chunks(WINDOW / 8)
-            .map(|chunk| {
-                let mut bytes = Vec::new();
-                chunk.iter().try_for_each(|item| serialized(item, &mut bytes)).map(|()| bytes)
-            })
+    postcard::to_io(&items.len().div_ceil(WINDOW), &mut *writer).map_err(std::io::Error::other)?;
+    for batch in items.chunks(8 * WINDOW) {
+        let parts: Vec<Vec<u8>> = batch
+            .par_chunks(WINDOW)
+            .map(postcard::to_stdvec)
             .collect::<Result<_, _>>()
             .map_err(std::io::Error::other)?;
-        parts.iter().try_for_each(|part| writer.write_all(part))?;
+        parts.iter().try_for_each(|part| write_part(part, writer))?;
     }
     Ok(())
 }
@@ -157,14 +195,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_sequence_written_in_windows_has_the_bytes_postcard_gives_it() {
-        // More items than a window, and a last window that is not full.
-        for count in [0, 1, WINDOW / 8 + 3, 2 * WINDOW + 17] {
+    fn posts_written_in_windows_are_read_back_in_order() {
+        // No post, fewer than a window, more than a batch of windows and a
+        // last window that is not full.
+        for count in [0, 1, WINDOW - 1, WINDOW, 8 * WINDOW + 17] {
             let items: Vec<(String, u64, Vec<u8>)> =
                 (0..count).map(|n| (format!("post-{n}"), n as u64 * 7919, vec![n as u8; n % 5])).collect();
             let mut written = Vec::new();
-            write_sequence(&items, &mut written).expect("written to memory");
-            assert_eq!(written, postcard::to_stdvec(&items).expect("serialized"), "{count} items");
+            write_windows(&items, &mut written).expect("written to memory");
+            let (windows, mut rest): (usize, _) = postcard::take_from_bytes(&written).expect("a count");
+            assert_eq!(windows, count.div_ceil(WINDOW), "{count} items");
+            let mut parts = Vec::new();
+            for _ in 0..windows {
+                let (part, after) = take_part(rest).expect("a window");
+                parts.push(part);
+                rest = after;
+            }
+            assert!(rest.is_empty(), "nothing after the last window");
+            assert_eq!(read_windows::<(String, u64, Vec<u8>)>(&parts), Some(items), "{count} items");
         }
+    }
+
+    #[test]
+    fn a_part_longer_than_the_file_is_not_read() {
+        let mut written = Vec::new();
+        write_part(b"twelve bytes", &mut written).expect("written to memory");
+        assert_eq!(take_part(&written), Some((&b"twelve bytes"[..], &b""[..])));
+        assert_eq!(take_part(&written[..written.len() - 1]), None, "cut short");
     }
 }
