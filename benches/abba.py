@@ -6,7 +6,9 @@ usage: python3 benches/abba.py PAIRS A_BINARY B_BINARY SITE_ROOT
 Each pair builds SITE_ROOT into an emptied tmpfs folder (/dev/shm/abba-out)
 with both binaries, A then B for even pairs, B then A for odd ones, so that
 a drift of this shared host's speed weighs on both; the folder is emptied
-before each build, outside the timed run, and one build of each is run
+before each build, outside the timed run, with the memo and the folders
+a build keeps beside its output (so that no build reuses the one before,
+nor the other binary's), and one build of each is run
 first, untimed. SOURCE_DATE_EPOCH is fixed. Prints each binary's median
 wall time and peak memory (GNU time's max RSS, /usr/bin/time), and the
 median, min and max of the pairs' ratios A/B.
@@ -19,11 +21,23 @@ import sys
 import time
 
 OUT = "/dev/shm/abba-out"
+# What a build keeps beside its output for the next one (the memo, and
+# folders set aside): removed too, so that every build is a cold one.
+BESIDE = "/dev/shm"
+
+
+def empty_out():
+    """Removes the output and what a build kept beside it."""
+    shutil.rmtree(OUT, ignore_errors=True)
+    for name in os.listdir(BESIDE):
+        if name.startswith(".abba-out.vigie-"):
+            path = os.path.join(BESIDE, name)
+            shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
 
 
 def build(binary, site, env, peaks):
     """One cold build: its wall time; its peak memory goes to `peaks`."""
-    shutil.rmtree(OUT, ignore_errors=True)
+    empty_out()
     subprocess.run(["sync"], check=False)
     started = time.monotonic()
     subprocess.run(
@@ -45,7 +59,7 @@ def main():
     for n in range(pairs):
         for binary in ((a, b) if n % 2 == 0 else (b, a)):
             walls[binary].append(build(binary, site, env, peaks[binary]))
-    shutil.rmtree(OUT, ignore_errors=True)
+    empty_out()
     ratios = [x / y for x, y in zip(walls[a], walls[b])]
     med = statistics.median
     for name, binary in (("A", a), ("B", b)):

@@ -83,7 +83,8 @@ for N in $SIZES; do
   H=""; [ -n "$HUGO" ] && H=$(corpus "$N" hugo)
   vwalls=(); vrss=0; hwalls=(); hrss=0
   for _ in $(seq "$RUNS"); do
-    rm -rf "$FAST/out-$N"
+    # A cold build: neither the output nor what a build keeps beside it (its memo).
+    rm -rf "$FAST/out-$N" "$FAST"/.out-"$N".vigie-*
     read -r w m < <(timed "$WORK/t" "$BIN" build --root "$C" --output "$FAST/out-$N")
     vwalls+=("$w"); [ "$m" -gt "$vrss" ] && vrss=$m
     if [ -n "$H" ]; then
@@ -149,7 +150,7 @@ for N in $SIZES; do
   row "serve start-up (ms)" "$N" "$startup" "${hstartup:-–}" "$(ratio "$startup" "$hstartup")"
   row "serve edit → page served (ms, med/max)" "$N" "$med / $max" "$([ -n "$hmed" ] && echo "$hmed / $hmax" || echo –)" "$(ratio "$med" "$hmed")"
   row "serve new post → page served (ms, med/max)" "$N" "$nmed / $nmax" "–" ""
-  rm -rf "$FAST/out-$N" "$FAST/hugo-$N" "$D" "$WORK"/.disk-"$N".vigie-*
+  rm -rf "$FAST/out-$N" "$FAST"/.out-"$N".vigie-* "$FAST/hugo-$N" "$D" "$WORK"/.disk-"$N".vigie-*
 done
 
 echo
