@@ -308,21 +308,25 @@ impl<'a> Archive<'a> {
     }
 
     /// The `limit` incidents of `items` changed last, latest change first
-    /// (ties by URL, so that the order is stable).
-    pub(crate) fn latest_changed(&self, items: &[usize], limit: usize) -> Vec<usize> {
+    /// (ties by URL, so that the order is stable). One pass that keeps the
+    /// `limit` best seen so far: no copy of `items` (a feed's list is the
+    /// whole archive, made again on each edit in `vigie serve`).
+    pub(crate) fn latest_changed(&self, items: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
         let order = |a: &usize, b: &usize| {
             self.last_changes[*b]
                 .cmp(&self.last_changes[*a])
                 .then_with(|| self.incidents[*a].path.cmp(&self.incidents[*b].path))
         };
-        let mut latest: Vec<usize> = items.to_vec();
-        // The first `limit` in order, without sorting the others.
-        if limit > 0 && latest.len() > limit {
-            latest.select_nth_unstable_by(limit - 1, order);
+        let mut latest: Vec<usize> = Vec::with_capacity(limit.min(1024) + 1);
+        for item in items {
+            if latest.len() == limit && latest.last().is_none_or(|last| order(&item, last).is_ge()) {
+                continue;
+            }
+            // URLs are unique: the order is total, no two items are equal.
+            let at = latest.partition_point(|kept| order(kept, &item).is_lt());
+            latest.insert(at, item);
+            latest.truncate(limit);
         }
-        latest.truncate(limit);
-        // URLs are unique: the order is total, unstable sorting is enough.
-        latest.sort_unstable_by(order);
         latest
     }
 
@@ -479,6 +483,36 @@ mod tests {
                     .filter(|&i| incidents[i].start >= since && incidents[i].start <= now)
                     .collect();
                 assert_eq!(items[archive.last_year(items)], expected[..], "items {from}..{to}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_latest_changed_are_those_a_full_sort_puts_first() {
+        use chrono::TimeZone;
+        let now = chrono_tz::Europe::Paris.with_ymd_and_hms(2024, 11, 20, 12, 0, 0).single().expect("a time");
+        // Starts with many ties (the same last change: the order falls back on the URL).
+        let incidents: Vec<Arc<Incident>> =
+            (0..40).map(|n| incident_starting(now - Duration::hours(((n * 7) % 9) as i64), n)).collect();
+        let archive = Archive::new(&incidents, now, 12);
+        let by_change = |a: &usize, b: &usize| {
+            archive.last_changes[*b]
+                .cmp(&archive.last_changes[*a])
+                .then_with(|| archive.incidents[*a].path.cmp(&archive.incidents[*b].path))
+        };
+        // The items in a scrambled order, all of them or some.
+        let scrambled: Vec<usize> = (0..40).map(|n| (n * 17 + 5) % 40).collect();
+        for items in [&scrambled[..], &scrambled[..1], &scrambled[3..29], &[][..]] {
+            let mut sorted = items.to_vec();
+            sorted.sort_by(by_change);
+            for limit in [0, 1, 2, 5, 25, 40, 60] {
+                let expected: Vec<usize> = sorted.iter().copied().take(limit).collect();
+                assert_eq!(
+                    archive.latest_changed(items.iter().copied(), limit),
+                    expected,
+                    "{} items, limit {limit}",
+                    items.len()
+                );
             }
         }
     }

@@ -53,13 +53,10 @@ struct EntryValues {
 pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
     let archive = r.archive;
     // A post is in the feeds once it is announced.
-    let announced =
-        |items: &[usize]| -> Vec<usize> { items.iter().copied().filter(|&i| archive.is_announced(i)).collect() };
-    let all: Vec<usize> = announced(&(0..archive.incidents.len()).collect::<Vec<_>>());
-    let mut specs = vec![(String::new(), r.c.config.title.clone(), all.clone())];
+    let announced = |i: &usize| archive.is_announced(*i);
+    let mut specs: Vec<(String, String, Option<&str>)> = vec![(String::new(), r.c.config.title.clone(), None)];
     for (key, service) in &r.c.config.services {
-        let items = announced(archive.of_service(key));
-        specs.push((service_path(key), format!("{} – {}", r.c.config.title, service.name), items));
+        specs.push((service_path(key), format!("{} – {}", r.c.config.title, service.name), Some(key.as_str())));
     }
     // An empty feed is as old as the site's latest change, so that it too
     // does not change between builds (the epoch on a site with nothing announced).
@@ -70,8 +67,14 @@ pub(crate) fn render_feeds(r: &Renderer<'_>) -> Result<usize, RenderError> {
         .max()
         .copied()
         .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&Tz::UTC));
-    let latest: Vec<Vec<usize>> =
-        specs.iter().map(|(_, _, items)| archive.latest_changed(items, r.c.config.feed_limit)).collect();
+    let limit = r.c.config.feed_limit;
+    let latest: Vec<Vec<usize>> = specs
+        .par_iter()
+        .map(|(_, _, service)| match service {
+            None => archive.latest_changed((0..archive.incidents.len()).filter(announced), limit),
+            Some(key) => archive.latest_changed(archive.of_service(key).iter().copied().filter(announced), limit),
+        })
+        .collect();
     // Every entry's content is rendered once, then shared by the feeds that carry it.
     let mut needed: Vec<usize> = latest.iter().flatten().copied().collect();
     needed.sort_unstable();
